@@ -1,0 +1,45 @@
+"""Command-line interface: parses and validates arguments, then calls the library.
+
+Each subcommand lives in its own module exposing ``register(subparsers)``, which adds a
+parser whose ``handler`` default takes the parsed namespace and returns an exit code.
+Errors: a ``ValueError`` raised while validating or running becomes one line on stderr
+and exit status 2 (argparse does the same for malformed arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Subcommand modules, in the order `modelcollapse --help` lists them.
+COMMANDS: tuple[str, ...] = ("predict",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="modelcollapse",
+        description="Predict, simulate and reproduce model collapse under synthetic data.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ValueError as err:
+        print(f"modelcollapse {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"modelcollapse {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

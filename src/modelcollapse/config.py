@@ -1,0 +1,344 @@
+"""Configuration types shared by theory, simulation, sweeps and plots.
+
+One :class:`Setting` describes one point of the strong-model-collapse problem (spec SMC §0,
+§1): ``modelcollapse.predict(setting)`` answers it with theory and
+``modelcollapse.simulate(setting)`` with Monte-Carlo, so switching between the two is one word.
+
+Every field is validated when the object is built; a bad value raises ``ValueError`` whose
+message starts with the parameter's name, which the CLI turns into a one-line error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+
+Model = Literal["linear", "random-projections"]
+MODELS: tuple[str, ...] = ("linear", "random-projections")
+
+# Power-law spectra longer than this are stored in groups of nearly equal eigenvalues
+# (see Spectrum.power_law); shorter ones are stored exactly.
+EXACT_SPECTRUM_LIMIT = 4096
+
+
+def check_number(name: str, value: Any, *, low: float | None = None, high: float | None = None,
+                 low_open: bool = False, integer: bool = False) -> float:
+    """Return ``value`` as a float after checking it is a finite number in range.
+
+    The message always starts with ``name`` so a user knows which parameter to fix.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if integer and x != int(x):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if low is not None and (x < low or (low_open and x == low)):
+        bound = f"> {low:g}" if low_open else f">= {low:g}"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    if high is not None and x > high:
+        raise ValueError(f"{name} must be <= {high:g}, got {value!r}")
+    return x
+
+
+def _normalised(name: str, weights: np.ndarray, size: int) -> np.ndarray:
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (size,):
+        raise ValueError(f"{name} must have one entry per eigenvalue group ({size}), got shape {w.shape}")
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError(f"{name} must be finite, non-negative and not all zero")
+    return w / w.sum()
+
+
+@dataclass(frozen=True, eq=False)
+class Spectrum:
+    """Covariance spectrum of the inputs, with where the signal and the label shift live.
+
+    The formulas of spec SMC §2.2 and §3 depend on Σ, w1* and Δ = Cov(δ) only through the
+    eigenvalues of Σ, the energy of w1* along each eigen-direction and the diagonal of Δ in
+    Σ's eigenbasis. A spectrum therefore stores, per group g of equal eigenvalues:
+
+    - ``eigenvalues[g] > 0`` and ``multiplicities[g]`` (how many directions share it);
+    - ``signal[g]``: the fraction of ||w1*||² on the group (sums to 1);
+    - ``shift[g]``: the fraction of c² = tr(ΣΔ) contributed by the group (sums to 1).
+
+    Defaults: w1* spread evenly over directions (isotropic target) and Δ ∝ I (isotropic
+    label shift), as in spec SMC §0 item 3. With Σ = I this is the spec's isotropic setting.
+    """
+
+    eigenvalues: np.ndarray
+    multiplicities: np.ndarray
+    signal: np.ndarray
+    shift: np.ndarray
+    name: str = "custom"
+
+    def __post_init__(self) -> None:
+        lam = np.atleast_1d(np.asarray(self.eigenvalues, dtype=float))
+        if lam.ndim != 1 or lam.size == 0:
+            raise ValueError("spectrum eigenvalues must be a non-empty 1-d array")
+        if not np.all(np.isfinite(lam)) or np.any(lam <= 0):
+            raise ValueError("spectrum eigenvalues must be finite and > 0")
+        mult = np.broadcast_to(np.asarray(self.multiplicities, dtype=float), lam.shape).copy()
+        if np.any(mult <= 0) or np.any(mult != np.round(mult)):
+            raise ValueError("spectrum multiplicities must be positive whole numbers")
+        object.__setattr__(self, "eigenvalues", lam)
+        object.__setattr__(self, "multiplicities", mult)
+        object.__setattr__(self, "signal", _normalised("spectrum signal", self.signal, lam.size))
+        object.__setattr__(self, "shift", _normalised("spectrum shift", self.shift, lam.size))
+
+    # -- constructors -------------------------------------------------------------------
+    @classmethod
+    def from_eigenvalues(cls, eigenvalues: Any, multiplicities: Any = 1, *,
+                         signal: Any = None, shift: Any = None, name: str = "custom") -> Spectrum:
+        """Spectrum from eigenvalues (with optional multiplicities) and optional profiles.
+
+        ``signal`` and ``shift`` default to the isotropic target and isotropic shift.
+        """
+        lam = np.atleast_1d(np.asarray(eigenvalues, dtype=float))
+        mult = np.broadcast_to(np.asarray(multiplicities, dtype=float), lam.shape)
+        sig = mult if signal is None else signal
+        sh = lam * mult if shift is None else shift
+        return cls(lam, mult, np.asarray(sig, dtype=float), np.asarray(sh, dtype=float), name)
+
+    @classmethod
+    def isotropic(cls, d: int) -> Spectrum:
+        """Σ = I_d (spec SMC §0 item 3)."""
+        d = int(check_number("d", d, low=1, integer=True))
+        return cls.from_eigenvalues([1.0], [d], name="isotropic")
+
+    @classmethod
+    def power_law(cls, d: int, beta: float, *, source: float | None = None,
+                  rel_width: float = 0.005) -> Spectrum:
+        """Power-law spectrum λ_j = j^(-β), j = 1..d (spec SMC §6, eq. (6.1)).
+
+        ``source`` = r sets the target's profile by the source condition
+        λ_j (w1*)_j² ∝ j^(-1-2βr); by default w1* is isotropic.
+
+        Spectra longer than EXACT_SPECTRUM_LIMIT are stored in groups: indices
+        j in [J, J(1 + rel_width)) share one eigenvalue, their mean, so tr Σ is exact and
+        each group's eigenvalues differ by a relative β·rel_width at most. Every quantity
+        used by the theory is a sum of a smooth function of λ_j over j; replacing λ_j by its
+        group mean changes such a sum by a relative O((β·rel_width)²), about 1e-5 at the
+        defaults (tested against the exact spectrum in tests/test_config.py).
+        """
+        d = int(check_number("d", d, low=1, integer=True))
+        beta = check_number("beta", beta, low=0.0)
+        j = np.arange(1, d + 1, dtype=float)
+        if d <= EXACT_SPECTRUM_LIMIT:
+            edges = np.arange(d + 1)
+        else:
+            head = np.arange(1000)
+            tail, J = [], 1000
+            while J < d:
+                tail.append(J)
+                J = max(J + 1, int(math.ceil(J * (1 + rel_width))))
+            edges = np.concatenate([head, tail, [d]])
+        lam_j = j**-beta
+        if source is None:
+            sig_j = np.ones(d)
+        else:
+            source = check_number("source", source, low=0.0, low_open=True)
+            sig_j = j ** (-1.0 - 2.0 * beta * source) / lam_j
+        sums = np.add.reduceat
+        mult = np.diff(edges).astype(float)
+        lam = sums(lam_j, edges[:-1]) / mult
+        signal = sums(sig_j, edges[:-1])
+        shift = sums(lam_j, edges[:-1])  # Δ ∝ I: group g contributes Σ_j λ_j to tr(ΣΔ)
+        name = f"power:{beta:g}" if source is None else f"power:{beta:g}:source={source:g}"
+        return cls(lam, mult, signal, shift, name)
+
+    @classmethod
+    def parse(cls, text: str, d: int) -> Spectrum:
+        """Parse ``isotropic`` or ``power:BETA`` (the CLI's ``--spectrum``)."""
+        if not isinstance(text, str):
+            raise ValueError(f"spectrum must be 'isotropic' or 'power:BETA', got {text!r}")
+        if text == "isotropic":
+            return cls.isotropic(d)
+        if text.startswith("power:"):
+            try:
+                beta = float(text.split(":", 1)[1])
+            except ValueError:
+                raise ValueError(f"spectrum power exponent must be a number, got {text!r}") from None
+            if not beta > 0 or not math.isfinite(beta):
+                raise ValueError(f"spectrum power exponent must be > 0, got {text!r}")
+            return cls.power_law(d, beta)
+        raise ValueError(f"spectrum must be 'isotropic' or 'power:BETA', got {text!r}")
+
+    # -- derived quantities --------------------------------------------------------------
+    @property
+    def d(self) -> int:
+        return int(self.multiplicities.sum())
+
+    @property
+    def trace(self) -> float:
+        return float(self.eigenvalues @ self.multiplicities)
+
+    @property
+    def is_isotropic(self) -> bool:
+        """Σ ∝ I (then the target and the shift are isotropic too)."""
+        return self.eigenvalues.size == 1
+
+    def per_direction(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Expand groups to d directions: (λ_j, w_j² per unit r², Δ_jj per unit c²).
+
+        Used by simulations, which need the diagonal covariance itself.
+        """
+        mult = self.multiplicities.astype(int)
+        lam = np.repeat(self.eigenvalues, mult)
+        w2 = np.repeat(self.signal / self.multiplicities, mult)
+        delta = np.repeat(self.shift / (self.multiplicities * self.eigenvalues), mult)
+        return lam, w2, delta
+
+    def __repr__(self) -> str:
+        return f"Spectrum({self.name}, d={self.d}, groups={self.eigenvalues.size})"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One point of the strong-model-collapse problem (spec SMC §0, §1).
+
+    n training samples, a fraction ``p2`` of them synthetic (labels from w2* = w1* + δ with
+    tr(Σ Cov δ) = ``c2``), label noise of standard deviation ``sigma``, ridge ``ridge``
+    (0 = minimum-norm least squares), and, for the random-projections model
+    f(x) = v·(Sx), model size ``m`` (S iid N(0, 1/d)). ``r2`` = ||w1*||².
+
+    Optional schemes: ``n0`` makes the synthetic labeller an OLS generator fitted on n0
+    fresh real samples (spec SMC §4), so c² = σ²d/(n0 − d − 1) is derived and ``c2`` is
+    ignored; ``alpha`` puts weight α on the synthetic part of the loss (§5.1, eq. (5.1));
+    ``iterations`` > 1 runs iterative mixing "variant R" (§5.2), where ``c2`` is the initial
+    generator's error c0² and each iteration relabels fresh synthetic inputs with the
+    previous model.
+    """
+
+    d: int
+    n: int
+    p2: float = 0.0
+    c2: float = 1.0
+    sigma: float = 1.0
+    ridge: float = 0.0
+    model: Model = "linear"
+    m: int | None = None
+    r2: float = 1.0
+    spectrum: str | Spectrum = "isotropic"
+    n0: int | None = None
+    alpha: float | None = None
+    iterations: int = 1
+
+    def __post_init__(self) -> None:
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        set_("d", int(check_number("d", self.d, low=1, integer=True)))
+        set_("n", int(check_number("n", self.n, low=1, integer=True)))
+        set_("p2", check_number("p2", self.p2, low=0.0, high=1.0))
+        set_("c2", check_number("c2", self.c2, low=0.0))
+        set_("sigma", check_number("sigma", self.sigma, low=0.0))
+        set_("ridge", check_number("ridge", self.ridge, low=0.0))
+        set_("r2", check_number("r2", self.r2, low=0.0))
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {', '.join(MODELS)}, got {self.model!r}")
+        if self.model == "random-projections":
+            if self.m is None:
+                raise ValueError("m (model size) is required for the random-projections model")
+            set_("m", int(check_number("m", self.m, low=1, integer=True)))
+        elif self.m is not None:
+            raise ValueError("m (model size) only applies to the random-projections model")
+        if self.n0 is not None:
+            set_("n0", int(check_number("n0", self.n0, low=self.d + 2, integer=True)))
+        if self.alpha is not None:
+            set_("alpha", check_number("alpha", self.alpha, low=0.0, high=1.0))
+        set_("iterations", int(check_number("iterations", self.iterations, low=1, integer=True)))
+        if isinstance(self.spectrum, Spectrum):
+            if self.spectrum.d != self.d:
+                raise ValueError(f"spectrum has d={self.spectrum.d} but d={self.d}")
+        else:
+            Spectrum.parse(self.spectrum, 1)  # validate the text early
+
+    @cached_property
+    def covariance(self) -> Spectrum:
+        """The resolved :class:`Spectrum`, with the label-shift profile in force.
+
+        With an OLS generator (``n0``) the shift is Δ ∝ Σ⁻¹ (spec SMC §4), so every
+        direction contributes equally to c² = tr(ΣΔ).
+        """
+        spec = self.spectrum if isinstance(self.spectrum, Spectrum) else Spectrum.parse(
+            self.spectrum, self.d)
+        if self.n0 is not None:
+            spec = Spectrum(spec.eigenvalues, spec.multiplicities, spec.signal,
+                            spec.multiplicities, spec.name)
+        return spec
+
+    @property
+    def synthetic_quality(self) -> float:
+        """c² actually in force: σ²d/(n0 − d − 1) for an OLS generator (spec SMC eq. (4.2))."""
+        if self.n0 is None:
+            return self.c2
+        return self.sigma**2 * self.d / (self.n0 - self.d - 1)
+
+    @property
+    def n_synthetic(self) -> int:
+        """Number of synthetic rows, round(p2·n) (spec SMC §0 item 6)."""
+        return round(self.p2 * self.n)
+
+    @property
+    def phi(self) -> float:
+        return self.d / self.n
+
+    @property
+    def psi(self) -> float | None:
+        return None if self.m is None else self.m / self.n
+
+    def replace(self, **changes: Any) -> Setting:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form, for JSON output and the results store."""
+        out = asdict(self)
+        out["spectrum"] = self.spectrum if isinstance(self.spectrum, str) else self.spectrum.name
+        return out
+
+
+@dataclass(frozen=True)
+class TwoSourceSetting:
+    """General two-source problem of spec SMC §2.3: Σ1 ≠ Σ2, σ1 ≠ σ2, fixed w1*, w2*.
+
+    Covariances are full d×d matrices; P1 (real, also the test distribution) and P2.
+    """
+
+    sigma1_cov: np.ndarray
+    sigma2_cov: np.ndarray
+    w1: np.ndarray
+    w2: np.ndarray
+    n: int
+    p2: float
+    noise1: float = 1.0
+    noise2: float = 1.0
+    ridge: float = 0.0
+
+    def __post_init__(self) -> None:
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        c1 = np.asarray(self.sigma1_cov, dtype=float)
+        c2 = np.asarray(self.sigma2_cov, dtype=float)
+        d = c1.shape[0]
+        for name, c in (("sigma1_cov", c1), ("sigma2_cov", c2)):
+            if c.shape != (d, d) or not np.allclose(c, c.T) or not np.all(np.isfinite(c)):
+                raise ValueError(f"{name} must be a finite symmetric {d}x{d} matrix")
+        for name, w in (("w1", self.w1), ("w2", self.w2)):
+            if np.asarray(w).shape != (d,):
+                raise ValueError(f"{name} must be a vector of length {d}")
+        set_("sigma1_cov", c1)
+        set_("sigma2_cov", c2)
+        set_("w1", np.asarray(self.w1, dtype=float))
+        set_("w2", np.asarray(self.w2, dtype=float))
+        set_("n", int(check_number("n", self.n, low=1, integer=True)))
+        set_("p2", check_number("p2", self.p2, low=0.0, high=1.0))
+        set_("noise1", check_number("noise1", self.noise1, low=0.0))
+        set_("noise2", check_number("noise2", self.noise2, low=0.0))
+        set_("ridge", check_number("ridge", self.ridge, low=0.0))
+
+    @property
+    def d(self) -> int:
+        return self.sigma1_cov.shape[0]

@@ -1,0 +1,142 @@
+"""Random-projections model f(x) = v·(Sx), S ∈ R^{m×d} iid N(0, 1/d) (spec SMC §3).
+
+Two evaluations, cross-checked in tests/theory/test_random_projections.py:
+
+1. :func:`rp_terms`, any spectrum and any ridge λ >= 0, averaged over S deterministically.
+   Conditional on S the model is ridge in z = Sx (spec SMC §3.2). Its mean predictor in
+   x-space is w̄ = P(w1* + p2·δ) with P = Sᵀ(SΣSᵀ + κ)⁻¹SΣ, and Σ^{1/2}PΣ^{-1/2} =
+   Σ̂_m(Σ̂_m + κd/m)⁻¹ where Σ̂_m is the sample covariance of the m rows of SΣ^{1/2}
+   rescaled by d. Applying the ridge deterministic equivalent a second time, over S
+   (the "two-level" fixed point; our derivation, spec SMC §0 item 4 leaves the method
+   open), gives with f = λ_j/(λ_j + μ), g = 1 − f:
+
+       κ = μ(m − df1(μ))/d,           1 − λ/κ − df1(μ)/n = 0          (one equation in μ)
+       ω = (df1(μ) − df2(μ))/(m − df2(μ))
+       tr H = df1(μ),  tr H² = df2(μ) + ω(df1 − df2),  D2 = tr H²/n
+       tr[B H] = Σ b f,  tr[B H²] = Σ b (f² + ω f g),  tr[B (I−H)²] = Σ b (g² + ω f g)
+
+   which :func:`~modelcollapse.theory.ridge.mixture_error` turns into the test error
+   (spec SMC eq. (2.7) in z-space, i.e. eq. (3.3) averaged over S). κ(μ) is increasing and
+   df1(μ) decreasing, so the equation in μ has one root; it is solved like κ in §2.1.
+   The classical model is the case ω = 0, μ = κ.
+
+2. :func:`rp_isotropic_ridgeless`, the four closed forms of spec SMC §3.3, eqs. (3.4)–(3.9).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import Spectrum
+from .dof import solve_increasing, solve_kappa, spectral_sums
+from .ridge import profile_weights
+
+
+def rp_terms(spectrum: Spectrum, n: np.ndarray, ridge: np.ndarray, m: np.ndarray
+             ) -> dict[str, np.ndarray]:
+    """Two-level deterministic equivalent of the random-projections model (see module doc).
+
+    ``n``, ``ridge`` and ``m`` are flat arrays of equal length. Returns κ (z-space ridge
+    fixed point), μ (effective x-space ridge), df1, df2 of Σ_S = SΣSᵀ, and the spectral
+    functionals res_w, h1, h2, D2 for :func:`~modelcollapse.theory.ridge.mixture_error`.
+    """
+    n, lam, m = (np.asarray(a, dtype=float).ravel() for a in (n, ridge, m))
+    d, trace = spectrum.d, spectrum.trace
+    mult = spectrum.multiplicities[:, None]
+    # μ0: the effective ridge of an un-regularised projection, df1(μ0) = m when d > m.
+    mu0 = solve_kappa(m, 0.0, spectrum)
+    mu = mu0.copy()
+    need = (lam > 0) | (np.minimum(d, m) > n)
+    if np.any(need):
+        nn, ll, mm, m0 = n[need], lam[need], m[need], mu0[need]
+
+        def g(x: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            s1, s2 = spectral_sums(x, spectrum, mult)
+            d1, d2 = s1[:, 0], s2[:, 0]
+            kap = x * (mm[idx] - d1) / d
+            ok = kap > 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                val = np.where(ok, 1.0 - ll[idx] / kap - d1 / nn[idx], -np.inf)
+                slope = ll[idx] * x * (mm[idx] - d2) / (d * kap**2) + (d1 - d2) / nn[idx]
+            return val, np.where(ok, slope, 1.0)
+
+        lo = np.where(m0 > 0, m0,
+                      np.maximum(ll * d / mm, spectrum.eigenvalues.min() * np.maximum(d - nn, 0) / nn))
+        hi = np.maximum(2 * trace / nn, (2 * ll * d + trace) / mm)
+        mu[need] = solve_increasing(g, lo, hi)
+    s_f, s_ff, s_fg, s_gg = spectral_sums(mu, spectrum, profile_weights(spectrum), full=True)
+    df1, df2, cross = s_f[:, 0], s_ff[:, 0], s_fg[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        omega = np.where(cross > 0, cross / (m - df2), 0.0)
+    kappa = np.where(need, mu * (m - df1) / d, 0.0)
+    df2_s = df2 + omega * cross
+    return {"kappa": kappa, "mu": mu, "df1": df1, "df2": df2_s, "D2": df2_s / n,
+            "res_w": s_gg[:, 1] + omega * s_fg[:, 1],
+            "h1": s_f[:, 2], "h2": s_ff[:, 2] + omega * s_fg[:, 2]}
+
+
+def mp_stieltjes_derivative(y: np.ndarray, z: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g'(z) for the Marchenko–Pastur law of ratio y (spec SMC eq. (3.4))."""
+    return -(y * g**2 + g) / (2 * y * z * g + z + y - 1)
+
+
+def rp_isotropic_ridgeless(phi: np.ndarray, psi: np.ndarray, p2: np.ndarray, c2: np.ndarray,
+                           sigma: np.ndarray, r2: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Isotropic ridgeless random projections, spec SMC §3.3 eqs. (3.5)–(3.9).
+
+    φ = d/n, ψ = m/n (ψ = inf allowed), γ = ψ/φ. Regimes: (i) m < min(n, d),
+    (ii) m >= d and n > d (plain OLS, eq. (2.16)), (iii) n < m < d, (iv) m >= d > n.
+    Returns (test_error, synthetic_penalty, D2); the error is +inf at the interpolation
+    threshold (ψ = 1 with φ > 1, or φ = 1 with m >= d).
+
+    The synthetic penalty is E(p2) − E(p2 = 0), the whole extra error the synthetic rows
+    cause; it equals ζ_RP of eq. (3.6) in regime (i). The spec's §3.4 table lists, for
+    m < d, only the last group of eqs. (3.5)/(3.8): it leaves out the part of the shift
+    invisible to z, (1 − γ)p2c²·D2/(1 − D2), which those equations group with the noise.
+    """
+    phi, psi, p2, c2, sigma, r2 = np.broadcast_arrays(
+        *(np.asarray(a, dtype=float) for a in (phi, psi, p2, c2, sigma, r2)))
+    s2, p1 = sigma**2, 1 - p2
+    E = np.full(phi.shape, np.inf)
+    zeta = np.full(phi.shape, np.inf)
+    D2 = np.ones(phi.shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        gam = psi / phi
+        # (i) m < min(n, d): eqs. (3.5)-(3.6)
+        i = (psi < 1) & (gam < 1)
+        a = psi / (1 - psi)
+        E_i = (1 - gam) * r2 + (s2 + (1 - gam) * (r2 + p2 * c2)) * a + (p2**2 + p1 * p2 * a) * gam * c2
+        z_i = p2 * c2 * (p2 * gam + (1 - p2 * gam) * a)
+        E, zeta, D2 = np.where(i, E_i, E), np.where(i, z_i, zeta), np.where(i, psi, D2)
+        # (ii) m >= d, n > d: OLS in x-space, eq. (2.16)
+        ii = (gam >= 1) & (phi < 1)
+        b = phi / (1 - phi)
+        z_ii = (p2**2 + p2 * p1 * b) * c2
+        E, zeta, D2 = (np.where(ii, s2 * b + z_ii, E), np.where(ii, z_ii, zeta),
+                       np.where(ii, phi, D2))
+        # (iii) n < m < d: eqs. (3.7)-(3.8)
+        iii = (psi > 1) & (gam < 1)
+        k = (psi - 1) * (1 - 1 / phi)
+        g = phi / (psi * (phi - 1))
+        gp = mp_stieltjes_derivative(gam, -k, g)
+        d2 = psi * (1 - 2 * k * g + k**2 * gp)
+        amp = d2 / (1 - d2)
+        z_iii = p2**2 * gam * c2 * (d2 / psi + k**2 * gp * amp) + p1 * p2 * gam * c2 * amp
+        E_iii = ((1 - gam) * r2 + k**2 * r2 * gam * gp / (1 - d2)
+                 + (s2 + (1 - gam) * (r2 + p2 * c2)) * amp + z_iii)
+        # ζ as E(p2) − E(0): eq. (3.8)'s ζ plus the invisible shift (1 − γ)p2c² acting as noise.
+        z_iii = z_iii + (1 - gam) * p2 * c2 * amp
+        E, zeta, D2 = np.where(iii, E_iii, E), np.where(iii, z_iii, zeta), np.where(iii, d2, D2)
+        # (iv) m >= d > n: generalised minimum norm, eq. (3.9); ψ = inf is the limit.
+        iv = (gam >= 1) & (phi > 1)
+        rho = 1 / gam
+        kp = (phi - 1) * (1 - 1 / psi)
+        g4 = np.where(np.isinf(psi), 1 / phi, psi / (phi * (psi - 1)))
+        gp4 = mp_stieltjes_derivative(rho, -kp, g4)
+        d4 = phi * (1 - 2 * kp * g4 + kp**2 * gp4)
+        amp4 = d4 / (1 - d4)
+        z_iv = p2**2 * c2 * (d4 / phi + kp**2 * gp4 * amp4) + p1 * p2 * c2 * amp4
+        E_iv = kp**2 * gp4 * r2 / (1 - d4) + s2 * amp4 + z_iv
+        E, zeta, D2 = np.where(iv, E_iv, E), np.where(iv, z_iv, zeta), np.where(iv, d4, D2)
+    return E, zeta, D2
