@@ -136,7 +136,7 @@ class Spectrum:
             tail, J = [], 1000
             while J < d:
                 tail.append(J)
-                J = max(J + 1, int(math.ceil(J * (1 + rel_width))))
+                J = max(J + 1, math.ceil(J * (1 + rel_width)))
             edges = np.concatenate([head, tail, [d]])
         lam_j = j**-beta
         if source is None:

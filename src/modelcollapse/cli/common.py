@@ -70,20 +70,22 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and math.isinf(value):
-        return "inf" if value > 0 else "-inf"
+        return _plain(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no inf; the result's "note" says why the value is missing
     return value
 
 
 def emit(result: dict[str, Any], as_json: bool, title: str) -> None:
     """Print a result as one JSON object or as a short aligned table."""
     if as_json:
-        print(json.dumps({k: _plain(v) for k, v in result.items()}))
+        print(json.dumps({k: _plain(v) for k, v in result.items()}, allow_nan=False))
         return
     print(title)
     width = max(len(k) for k in result)
     for key, value in result.items():
+        if value is None:
+            continue
         if isinstance(value, float | np.floating):
             text = f"{value:.6g}"
         else:
