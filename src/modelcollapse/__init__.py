@@ -3,7 +3,7 @@
 >>> from modelcollapse import Setting, predict
 >>> setting = Setting(d=100, n=10_000, p2=0.01, c2=1.0)
 >>> round(predict(setting).test_error, 5)
-0.0102
+0.0103
 """
 
 from .config import Setting, Spectrum, TwoSourceSetting

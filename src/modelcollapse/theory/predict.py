@@ -147,8 +147,8 @@ def predict(setting: Setting, **axes: Any) -> Prediction:
                 # Closed forms are written for Σ = I; a scaled identity only rescales r².
                 lam1 = spectrum.eigenvalues[0]
                 E, z, D2 = rp_isotropic_ridgeless(d / n, m[0] / n, p2, c2, sigma, r2 * lam1)
-                variance = np.where(sigma > 0, sigma**2 * D2 / (1 - D2), 0.0)
-                with np.errstate(invalid="ignore"):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    variance = np.where(sigma > 0, sigma**2 * D2 / (1 - D2), 0.0)
                     bias_cf = np.where(np.isfinite(E), E - variance - z, np.inf)
                 for key, val in (("test_error", E), ("synthetic_penalty", z),
                                  ("variance", variance), ("bias", bias_cf)):
