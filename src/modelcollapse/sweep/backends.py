@@ -1,0 +1,149 @@
+"""Execution backends: where the tasks of a sweep run (spec SMC §7, §8.3).
+
+Both backends take a list of :class:`~modelcollapse.sweep.spec.Task` and yield batches of
+:class:`~modelcollapse.sweep.tasks.Outcome` as tasks finish (a batch is everything that
+finished since the last one, so the store commits it in one transaction). Every task runs
+through :func:`~modelcollapse.sweep.tasks.execute` with single-threaded BLAS, so results are
+bitwise identical whichever backend and however many workers ran them.
+
+- :class:`LocalBackend` (the default): ``workers`` processes on this machine, nothing to
+  start. Workers fork from a clean single-threaded server process ("forkserver"), so the
+  parent's threads (progress bars, a Dask client) never leak into them.
+- :class:`DaskBackend`: an existing Dask distributed cluster, ``--scheduler tcp://HOST:PORT``.
+  Any way of starting the cluster works; the workers need ``modelcollapse`` installed. On a
+  Slurm machine, with dask-jobqueue::
+
+      from dask_jobqueue import SLURMCluster
+      cluster = SLURMCluster(cores=1, processes=1, memory="4GB", walltime="02:00:00")
+      cluster.scale(jobs=50)
+      print(cluster.scheduler_address)   # pass it as --scheduler
+
+  On Kubernetes, with dask-kubernetes (operator)::
+
+      from dask_kubernetes.operator import KubeCluster
+      cluster = KubeCluster(name="modelcollapse", image="python-with-modelcollapse:latest",
+                            n_workers=20)
+      print(cluster.scheduler_address)
+
+  or by hand: ``dask scheduler`` on one host and ``dask worker tcp://HOST:8786
+  --nthreads 1`` on each of the others. One thread per worker process is best: tasks are
+  NumPy-bound and hold the GIL between BLAS calls.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from .spec import Task
+from .tasks import Outcome, execute
+
+
+class Backend(Protocol):
+    """Runs tasks and yields their outcomes in batches as they finish."""
+
+    name: str
+
+    def run(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]: ...
+
+
+class LocalBackend:
+    """``workers`` local processes (default: all CPUs) via ProcessPoolExecutor."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        if workers is None:
+            workers = os.cpu_count() or 1
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
+        self.workers = workers
+        self.name = f"local:{workers}"
+
+    def run(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]:
+        if not tasks:
+            return
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["modelcollapse.sweep.tasks"])
+        done: queue.SimpleQueue[Future[Outcome]] = queue.SimpleQueue()
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
+                                   mp_context=context)
+        try:
+            for task in tasks:
+                pool.submit(execute, task).add_done_callback(done.put)
+            remaining = len(tasks)
+            while remaining:
+                batch = [done.get()]
+                while True:
+                    try:
+                        batch.append(done.get_nowait())
+                    except queue.Empty:
+                        break
+                remaining -= len(batch)
+                yield [f.result() for f in batch]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskBackend:
+    """An existing Dask distributed cluster, by scheduler address or ``Client``.
+
+    The client is created (and closed) here when an address is given; a ``Client`` passed
+    in stays open for the caller.
+    """
+
+    def __init__(self, scheduler: Any, *, timeout: float = 10.0) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ValueError("scheduler: Dask is not installed; "
+                             "pip install 'modelcollapse[distributed]'") from None
+        if isinstance(scheduler, Client):
+            self.client, self._owned = scheduler, False
+        else:
+            if not isinstance(scheduler, str) or "://" not in scheduler:
+                raise ValueError(f"scheduler must look like tcp://HOST:PORT, got {scheduler!r}")
+            try:
+                self.client = Client(scheduler, timeout=timeout)
+            except (OSError, TimeoutError) as err:
+                raise ValueError(f"scheduler: cannot reach {scheduler}: {err}") from None
+            self._owned = True
+        self.name = f"dask:{self.client.scheduler.address}"
+
+    def run(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]:
+        if not tasks:
+            return
+        from distributed import as_completed
+
+        # Keys are the content hashes: deterministic, and equal keys mean equal results.
+        futures = self.client.map(execute, tasks, key=[f"modelcollapse-{t.key}" for t in tasks],
+                                  pure=False)
+        completed = as_completed(futures, with_results=True)
+        try:
+            for batch in completed.batches():
+                yield [outcome for _, outcome in batch]
+        finally:
+            self.client.cancel(futures)
+
+    def close(self) -> None:
+        if self._owned:
+            self.client.close()
+
+
+@contextmanager
+def open_backend(workers: int | None = None, scheduler: str | None = None) -> Iterator[Backend]:
+    """The backend the CLI options ask for: Dask if ``scheduler`` is given, else local."""
+    if scheduler is None:
+        yield LocalBackend(workers)
+        return
+    if workers is not None:
+        raise ValueError("workers: --workers applies to local runs; a Dask cluster sets its "
+                         "own worker count")
+    backend = DaskBackend(scheduler)
+    try:
+        yield backend
+    finally:
+        backend.close()

@@ -1,0 +1,120 @@
+"""What a task computes, and the wrapper every backend runs it through.
+
+A task kind is a function ``(setting, seed_index, base_seed, method)`` whose result depends
+only on its arguments: a number (the test error), a dict holding at least ``test_error``, or
+an object with ``to_dict()``/a dataclass giving such a dict. Built in:
+
+- ``"simulate"``: one Monte-Carlo seed, ``modelcollapse.simulate.simulate_one`` (spec SMC
+  §8.3);
+- ``"theory"``: the deterministic equivalent ``modelcollapse.predict`` (spec SMC §2–§5); the
+  seed is ignored, which makes it a cheap way to exercise a sweep.
+
+Any other kind is an import path ``"package.module:function"``, resolved inside the worker,
+so it works on local processes and on remote Dask workers alike.
+
+:func:`execute` limits BLAS to one thread in the worker process before the first task
+(threadpoolctl): a worker count or a cluster must never change the arithmetic, so results
+are bitwise identical whichever backend ran them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ..config import Setting
+from .spec import Task
+
+TaskFunction = Callable[[Setting, int, int, str], Any]
+
+_blas_limit: threadpool_limits | None = None
+
+
+def _simulate(setting: Setting, seed_index: int, base_seed: int, method: str) -> Any:
+    from ..simulate import simulate_one  # imported lazily: workers only pay for what they run
+
+    return simulate_one(setting, seed_index, base_seed, method)
+
+
+def _theory(setting: Setting, seed_index: int, base_seed: int, method: str) -> dict[str, Any]:
+    from ..theory import predict
+
+    return predict(setting).to_dict()
+
+
+BUILTIN_KINDS: dict[str, TaskFunction] = {"simulate": _simulate, "theory": _theory}
+
+
+def resolve(kind: str) -> TaskFunction:
+    """The function behind a task kind (a built-in name or ``"module:function"``)."""
+    if kind in BUILTIN_KINDS:
+        return BUILTIN_KINDS[kind]
+    module, sep, name = kind.partition(":")
+    if not sep or not module or not name:
+        raise ValueError(f"task: {kind!r} is neither {' nor '.join(BUILTIN_KINDS)} "
+                         "nor a 'package.module:function' path")
+    try:
+        fn = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as err:
+        raise ValueError(f"task: cannot import {kind!r}: {err}") from None
+    if not callable(fn):
+        raise ValueError(f"task: {kind!r} is not callable")
+    return fn
+
+
+def _as_dict(result: Any) -> dict[str, Any]:
+    """A task's return value as plain JSON data (dicts, dataclasses with to_dict, numbers)."""
+    if isinstance(result, int | float | np.floating):
+        return {"test_error": float(result)}
+    if hasattr(result, "to_dict"):
+        result = result.to_dict()
+    elif is_dataclass(result):
+        result = asdict(result)
+    if not isinstance(result, dict) or "test_error" not in result:
+        raise TypeError(f"a task must return a number or a dict with test_error, got {result!r}")
+    return {k: _json_value(v) for k, v in result.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return [_json_value(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back: the result (or the error text) and the compute time."""
+
+    key: str
+    result: dict[str, Any] | None
+    seconds: float
+    error: str | None = None
+
+
+def execute(task: Task) -> Outcome:
+    """Run one task in the current process with single-threaded BLAS; never raises."""
+    global _blas_limit
+    if _blas_limit is None:
+        _blas_limit = threadpool_limits(limits=1)
+    start = time.perf_counter()
+    try:
+        fn = resolve(task.kind)
+        result = fn(task.setting, task.seed_index, task.base_seed, task.method)
+        return Outcome(task.key, _as_dict(result), time.perf_counter() - start)
+    except Exception as err:  # a failed task is reported and retried on resume, not fatal
+        text = "".join(traceback.format_exception_only(err)).strip()
+        return Outcome(task.key, None, time.perf_counter() - start, text)
