@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import Spectrum
-from .dof import solve_increasing, solve_kappa, spectral_sums
+from .dof import _COARSE_GROUPS, coarse, solve_increasing, solve_kappa, spectral_sums
 from .ridge import profile_weights
 
 
@@ -63,7 +63,10 @@ def rp_terms(spectrum: Spectrum, n: np.ndarray, ridge: np.ndarray, m: np.ndarray
         lo = np.where(m0 > 0, m0,
                       np.maximum(ll * d / mm, spectrum.eigenvalues.min() * np.maximum(d - nn, 0) / nn))
         hi = np.maximum(2 * trace / nn, (2 * ll * d + trace) / mm)
-        mu[need] = solve_increasing(g, lo, hi)
+        start = None
+        if spectrum.eigenvalues.size > _COARSE_GROUPS:
+            start = rp_terms(coarse(spectrum), nn, ll, mm)["mu"]
+        mu[need] = solve_increasing(g, lo, hi, start)
     s_f, s_ff, s_fg, s_gg = spectral_sums(mu, spectrum, profile_weights(spectrum), full=True)
     df1, df2, cross = s_f[:, 0], s_ff[:, 0], s_fg[:, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
