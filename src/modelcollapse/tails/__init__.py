@@ -1,0 +1,16 @@
+"""A Tale of Tails: the Hutter LLM on Zipf data under AI-generated training data (spec TG §A).
+
+One :class:`TailsSetting` per question; :func:`test_error` answers it exactly (spec TG
+eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo.
+
+>>> from modelcollapse.tails import TailsSetting, test_error
+>>> round(test_error(TailsSetting(beta=2.0, T=1e4)), 6)
+0.00691
+"""
+
+from .config import MECHANISMS, TailsSetting
+from .hutter import clean_error, expected_error, hutter_error, tail_mass, zipf_probs
+from .transforms import plateau, test_error, top_p_cut, training_law
+
+__all__ = ["MECHANISMS", "TailsSetting", "clean_error", "expected_error", "hutter_error", "plateau",
+           "tail_mass", "test_error", "top_p_cut", "training_law", "zipf_probs"]
