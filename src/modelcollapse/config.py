@@ -247,7 +247,10 @@ class Setting:
         elif self.m is not None:
             raise ValueError("m (model size) only applies to the random-projections model")
         if self.n0 is not None:
-            set_("n0", int(check_number("n0", self.n0, low=self.d + 2, integer=True)))
+            set_("n0", int(check_number("n0", self.n0, low=1, integer=True)))
+            if self.n0 <= self.d + 1:
+                raise ValueError(f"n0 must be > d + 1 = {self.d + 1} for an OLS generator "
+                                 f"(its error is infinite otherwise), got {self.n0}")
         if self.alpha is not None:
             set_("alpha", check_number("alpha", self.alpha, low=0.0, high=1.0))
         set_("iterations", int(check_number("iterations", self.iterations, low=1, integer=True)))

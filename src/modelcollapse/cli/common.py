@@ -57,13 +57,21 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ridge penalty lambda; 0 = minimum-norm least squares (default: 0)")
     parser.add_argument("--spectrum", default="isotropic",
                         help="input covariance: isotropic or power:BETA (default: isotropic)")
+    parser.add_argument("--n0", type=whole, default=None,
+                        help="synthetic labels from an OLS generator fitted on N0 real samples "
+                             "(c2 is then derived: sigma^2 d/(N0-d-1))")
+    parser.add_argument("--alpha", type=number(), default=None,
+                        help="weighted mixing: weight alpha on the synthetic part of the loss")
+    parser.add_argument("--iterations", type=whole, default=1,
+                        help="iterative mixing (variant R): rounds of relabelling (default: 1)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def setting_from_args(args: argparse.Namespace) -> Setting:
     """Build and validate the Setting (raises ValueError naming the bad parameter)."""
     return Setting(d=args.d, n=args.n, m=args.m, p2=args.p2, c2=args.c2, sigma=args.sigma,
-                   ridge=args.ridge, model=args.model, spectrum=args.spectrum)
+                   ridge=args.ridge, model=args.model, spectrum=args.spectrum, n0=args.n0,
+                   alpha=args.alpha, iterations=args.iterations)
 
 
 def _plain(value: Any) -> Any:
