@@ -1,0 +1,60 @@
+"""``modelcollapse tails``: Hutter-LLM test error on Zipf data under AI data (spec TG §A)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..tails import TailsSetting, simulate, test_error
+from ..tails.config import MECHANISMS
+from ..tails.laws import clean_law
+from .common import emit, number, whole
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "tails",
+        help="theory/simulation: Hutter LLM on Zipf(beta) data with tail cuts, narrowing, "
+             "mixing and generations",
+        description="Exact expected test error (spec TG eq. (A.2)) of the infinite-memory "
+                    "Hutter LLM trained on T samples of AI data and tested on Zipf(beta). "
+                    "Transforms: top-k cut, top-p cut, temperature narrowing, or a finite-sample "
+                    "generator of T0 samples (mechanism B unless --mechanism says otherwise). "
+                    "--generations chains generators under mechanism A (resample), B (support "
+                    "shrinks) or C (relabel fresh inputs); T0 defaults to T.",
+    )
+    parser.add_argument("--beta", type=number(), required=True, help="Zipf exponent, > 1")
+    parser.add_argument("--T", type=number(), required=True, help="downstream training samples")
+    cut = parser.add_mutually_exclusive_group()
+    cut.add_argument("--k", type=whole, default=None, help="top-k tail cut")
+    cut.add_argument("--top-p", type=number(), default=None, help="nucleus (top-p) cut, in (0, 1)")
+    cut.add_argument("--temperature", type=number(), default=None,
+                     help="sampling temperature tau < beta: Zipf(beta/tau) training data")
+    cut.add_argument("--T0", type=number(), default=None,
+                     help="samples seen by each synthetic generator")
+    parser.add_argument("--pi", type=number(), default=0.0,
+                        help="fraction of clean samples mixed into the T (default: 0)")
+    parser.add_argument("--generations", type=whole, default=0,
+                        help="number of synthetic generators in the chain (default: 0)")
+    parser.add_argument("--mechanism", choices=MECHANISMS, default=None,
+                        help="A: resample, B: support shrinks, C: inputs from p relabelled")
+    parser.add_argument("--simulate", action="store_true",
+                        help="Monte-Carlo by multinomial counts instead of the exact formula")
+    parser.add_argument("--seeds", type=whole, default=8, help="Monte-Carlo repetitions (default: 8)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    setting = TailsSetting(beta=args.beta, T=args.T, k=args.k, top_p=args.top_p,
+                           temperature=args.temperature, T0=args.T0, pi=args.pi,
+                           generations=args.generations, mechanism=args.mechanism)
+    result = {**setting.to_dict(), "transform": setting.transform}
+    if args.simulate:
+        result.update(simulate(setting, seeds=args.seeds).to_dict())
+        result["exact"] = False
+    else:
+        result["test_error"] = test_error(setting)
+        result["exact"] = True
+    result["clean_law"] = float(clean_law(setting.beta, setting.T))
+    emit(result, args.json, f"modelcollapse tails (beta {setting.beta:g}, {setting.transform})")
+    return 0
