@@ -1,0 +1,60 @@
+"""Reproduce the regression figures of "Strong Model Collapse" (spec SMC §7).
+
+``modelcollapse reproduce FIGURE`` (or :func:`reproduce`) runs a figure's Monte-Carlo sweep
+into the results store, overlays the theory and writes PNG + PDF + CSV and a report entry in
+``DIR/index.html``. Built-in figures: ``classical-scaling``, ``rp-model-size``, ``pareto``,
+``iterative-mixing``, ``power-law-scaling``.
+
+Adding a figure (tails, generations, neural-network experiments...) takes one module:
+
+1. write ``sweep(quick: bool) -> Sweep`` giving the Monte-Carlo points behind the markers
+   (any task kind: ``"simulate"``, ``"theory"`` or ``"package.module:function"``, see
+   :mod:`modelcollapse.sweep.tasks`), with a study name ending in ``-quick`` for quick mode;
+2. write ``draw(points: list[Point], quick: bool) -> Drawing``: a matplotlib figure with
+   theory curves and ``registry.markers`` on the same axes, the curves as
+   :class:`~.registry.Curve` data and a dict of parameters for the report;
+3. register it at import time::
+
+       from modelcollapse.reproduce import Figure, register
+       FIGURE = register(Figure(name="my-figure", title="...", source="spec SMC §x",
+                                claim="one sentence", sweep=sweep, draw=draw))
+
+4. import the module below (``BUILTIN``) or from your package's ``__init__`` so the CLI
+   lists it. Quick mode should stay under a minute on 2 cores.
+"""
+
+from importlib import import_module
+from pathlib import Path
+
+from ..sweep import Backend, LocalBackend, Store
+from .registry import FIGURES, Curve, Drawing, Figure, register
+from .report import FigureEntry
+from .run import figure_names, reproduce_figure
+
+BUILTIN = ("classical", "random_projections", "pareto", "mixing", "power_law")
+for _module in BUILTIN:
+    import_module(f"{__name__}.{_module}")
+
+
+def reproduce(names: list[str], out: str | Path = "report", *, quick: bool = False,
+              store: Store | None = None, backend: Backend | None = None,
+              progress: bool | None = None) -> list[FigureEntry]:
+    """Reproduce figures by name (``["all"]`` for every one) into ``out``.
+
+    The store defaults to ``results/modelcollapse.duckdb`` and the backend to all local
+    CPUs. Returns the report entries (also in ``out/index.html``).
+    """
+    selected = figure_names(names)
+    own = store is None
+    store = Store() if store is None else store
+    backend = backend or LocalBackend()
+    try:
+        return [reproduce_figure(FIGURES[n], Path(out), store, backend, quick=quick,
+                                 progress=progress) for n in selected]
+    finally:
+        if own:
+            store.close()
+
+
+__all__ = ["BUILTIN", "FIGURES", "Curve", "Drawing", "Figure", "FigureEntry", "register",
+           "reproduce"]

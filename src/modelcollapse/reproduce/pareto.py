@@ -1,0 +1,111 @@
+"""Figure 1: Pareto diagram for model size in the random-projections model (spec SMC §7).
+
+Each point is one model size m: x = test error when all n training points are real,
+y = test error when a fraction p2 of them is synthetic with quality c². The diagonal y = x
+means no collapse. Markers follow the paper: squares for very high-quality synthetic data
+(c² = 0.01), diamonds for high quality (0.1), triangles for low quality (1, our reading of
+the third marker, spec §7 [OPEN]); stars mark the interpolation threshold m = n. One panel
+per p2 ("suggested" values of spec §7). Theory: ``predict`` (§3.2, averaged over S).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import Setting
+from ..sweep import Point, Sweep
+from ..theory import predict
+from .registry import (
+    ERROR_BAR_SEMS,
+    Curve,
+    Drawing,
+    Figure,
+    monte_carlo_note,
+    new_figure,
+    register,
+    select,
+)
+
+QUALITY = {0.01: ("s", "very high quality"), 0.1: ("D", "high quality"),
+           1.0: ("^", "low quality")}
+P2 = [0.02, 0.2, 0.5]
+QUICK = {"n": 100, "m": [10, 25, 50, 100, 200, 400, 1000, 2000], "seeds": 10}
+FULL = {"n": 500, "m": [10, 20, 50, 100, 200, 350, 500, 700, 1000, 2000, 5000, 10000],
+        "seeds": 20}
+BASE = {"sigma": 0.5, "ridge": 1e-3, "r2": 1.0, "model": "random-projections"}
+PHI = 2.0
+
+
+def _params(quick: bool) -> dict:
+    return QUICK if quick else FULL
+
+
+def _base(quick: bool) -> Setting:
+    n = _params(quick)["n"]
+    return Setting(d=round(PHI * n), n=n, m=n, p2=0.0, c2=1.0, **BASE)
+
+
+def sweep(quick: bool) -> Sweep:
+    p = _params(quick)
+    name = f"pareto{'-quick' if quick else ''}"
+    real = Sweep.grid(name, _base(quick), seeds=p["seeds"], m=p["m"])
+    mixed = Sweep.grid(name, _base(quick), seeds=p["seeds"], p2=P2, c2=list(QUALITY), m=p["m"])
+    return real + mixed
+
+
+def draw(points: list[Point], quick: bool) -> Drawing:
+    p = _params(quick)
+    n, base = p["n"], _base(quick)
+    m_dense = np.unique(np.concatenate([np.geomspace(min(p["m"]), max(p["m"]), 300), [n]]))
+    real = predict(base, m=m_dense).test_error
+    real_mc = {q.config["m"]: q for q in select(points, "m", p2=0.0)}
+    fig, axes = new_figure(len(P2), 15.0, 5.0)
+    colors = dict(zip(QUALITY, ("tab:green", "tab:blue", "tab:red"), strict=True))
+    curves = [Curve("all", "real only", "m", m_dense, "test_error", real)]
+    at_n = int(np.searchsorted(m_dense, n))
+    for ax, p2 in zip(axes, P2, strict=True):
+        lo, hi = np.inf, 0.0
+        for c2, (marker, quality) in QUALITY.items():
+            mixed = predict(base, m=m_dense, p2=p2, c2=c2).test_error
+            color = colors[c2]
+            ax.plot(real, mixed, color=color, lw=1.2, alpha=0.8)
+            ax.plot(real[at_n], mixed[at_n], marker="*", color=color, markersize=14,
+                    markeredgecolor="k", linestyle="none")
+            curves.append(Curve(f"p2={p2:g}", f"c2={c2:g}", "real_only_error", real,
+                                "mixed_error", mixed))
+            chosen = [q for q in select(points, "m", p2=p2, c2=c2) if q.config["m"] in real_mc]
+            xs = [real_mc[q.config["m"]] for q in chosen]
+            ax.errorbar([x.mean for x in xs], [q.mean for q in chosen],
+                        xerr=[ERROR_BAR_SEMS * x.sem for x in xs],
+                        yerr=[ERROR_BAR_SEMS * q.sem for q in chosen], fmt=marker, color=color,
+                        markersize=6, markerfacecolor="none", capsize=2, elinewidth=0.8,
+                        label=f"$c^2$ = {c2:g} ({quality})")
+            lo = min(lo, np.nanmin(real), np.nanmin(mixed))
+            hi = max(hi, np.nanmax(real[np.isfinite(real)]), np.nanmax(mixed[np.isfinite(mixed)]))
+        ax.plot([lo, hi], [lo, hi], color="0.4", ls="--", lw=1, label="y = x (no collapse)")
+        ax.plot([], [], marker="*", color="0.3", markersize=12, linestyle="none",
+                label=f"m = n = {n} (threshold)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("test error, all n points real")
+        ax.set_ylabel(f"test error, {p2:.0%} synthetic")
+        ax.set_title(f"$p_2$ = {p2:g}", fontsize=10)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7.5, loc="upper left", framealpha=0.85)
+    fig.suptitle(f"Pareto diagram over model size m = {min(p['m'])}..{max(p['m'])}: random "
+                 f"projections, n = {n}, d = {base.d}, $\\lambda$ = {BASE['ridge']:g}, "
+                 f"$\\sigma$ = {BASE['sigma']:g}\n{monte_carlo_note(points)} (parametric in m)",
+                 fontsize=10)
+    params = {"n": n, "d": base.d, **BASE, "p2 (panels)": P2, "c2": list(QUALITY),
+              "m": p["m"], "seeds": p["seeds"], "theory": "spec §3.2 via predict"}
+    return Drawing(fig, curves, params)
+
+
+FIGURE = register(Figure(
+    name="pareto",
+    title="Figure 1: Pareto diagram of real-only vs mixed-data test error over model size",
+    source="spec SMC §7 (Figure 1), §3.2",
+    claim="Points above the diagonal show collapse; for low-quality synthetic data larger "
+          "models (below the threshold) push further above it, while very high-quality "
+          "data stays close to it.",
+    sweep=sweep, draw=draw))

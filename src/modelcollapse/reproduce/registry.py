@@ -1,0 +1,122 @@
+"""The figure registry and the pieces every figure shares (spec SMC §7).
+
+A :class:`Figure` is two functions: ``sweep(quick)`` returns the Monte-Carlo
+:class:`~modelcollapse.sweep.Sweep` behind its markers, and ``draw(points, quick)`` turns the
+stored Monte-Carlo points into a :class:`Drawing` (the matplotlib figure with theory curves
+and markers on the same axes, the theory curves as data, and the parameters to report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
+
+from ..sweep import Point, Sweep
+
+# Monte-Carlo error bars span this many standard errors of the mean (≈95% coverage).
+ERROR_BAR_SEMS = 2.0
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One theory curve as data: written to ``NAME-theory.csv`` next to the figure."""
+
+    panel: str
+    label: str
+    x_name: str
+    x: np.ndarray
+    y_name: str
+    y: np.ndarray
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What ``Figure.draw`` returns."""
+
+    figure: MplFigure
+    curves: list[Curve]
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A reproducible figure: its Monte-Carlo sweep and how to draw it.
+
+    ``name`` is the CLI name (``modelcollapse reproduce NAME``); ``source`` cites the spec
+    section; ``claim`` is the paper's statement the figure shows, one sentence.
+    """
+
+    name: str
+    title: str
+    source: str
+    claim: str
+    sweep: Callable[[bool], Sweep]
+    draw: Callable[[list[Point], bool], Drawing]
+
+
+FIGURES: dict[str, Figure] = {}
+
+
+def register(figure: Figure) -> Figure:
+    """Add a figure to the registry (``modelcollapse reproduce --list`` shows it)."""
+    if not figure.name or any(c.isspace() for c in figure.name) or figure.name == "all":
+        raise ValueError(f"figure name must be one word other than 'all', got {figure.name!r}")
+    if figure.name in FIGURES and FIGURES[figure.name] is not figure:
+        raise ValueError(f"figure {figure.name!r} is already registered")
+    FIGURES[figure.name] = figure
+    return figure
+
+
+# -- helpers for draw functions --------------------------------------------------------------
+def new_figure(ncols: int, width: float, height: float = 5.0) -> tuple[MplFigure, Any]:
+    """A figure with ``ncols`` panels, built without pyplot (no global state, no display)."""
+    fig = MplFigure(figsize=(width, height), layout="constrained")
+    return fig, fig.subplots(1, ncols)
+
+
+def palette(name: str, count: int, stop: float = 0.9) -> np.ndarray:
+    """``count`` colours from a matplotlib colormap."""
+    return colormaps[name](np.linspace(0, stop, count))
+
+
+def select(points: Sequence[Point], order: str, **fields: Any) -> list[Point]:
+    """The points whose configuration matches ``fields``, sorted by the field ``order``."""
+    chosen = [p for p in points
+              if all(np.isclose(p.config[k], v) if isinstance(v, float) else p.config[k] == v
+                     for k, v in fields.items())]
+    return sorted(chosen, key=lambda p: p.config[order])
+
+
+def markers(ax: Axes, x: Any, points: Sequence[Point], *, color: Any, marker: str = "o",
+            label: str | None = None, y: Any = None, yerr: Any = None, **kw: Any) -> None:
+    """Monte-Carlo means with ±ERROR_BAR_SEMS standard-error bars."""
+    if not len(points):
+        return
+    y = np.array([p.mean for p in points]) if y is None else np.asarray(y)
+    if yerr is None:
+        yerr = ERROR_BAR_SEMS * np.array([p.sem for p in points])
+    ax.errorbar(x, y, yerr=yerr, fmt=marker, color=color, markersize=4.5, capsize=2.5,
+                elinewidth=1, linestyle="none", label=label, **kw)
+
+
+def monte_carlo_note(points: Sequence[Point]) -> str:
+    """Legend/caption text: how many seeds stand behind each marker."""
+    seeds = sorted({p.seeds for p in points})
+    counts = f"{seeds[0]}" if len(seeds) == 1 else f"{seeds[0]}-{seeds[-1]}"
+    return f"markers: Monte-Carlo mean ± {ERROR_BAR_SEMS:g} SEM over {counts} seeds; lines: theory"
+
+
+def finish(ax: Axes, *, xlabel: str, ylabel: str, title: str | None = None,
+           legend_title: str | None = None, loc: str = "best") -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(title=legend_title, fontsize=8, title_fontsize=8, loc=loc, framealpha=0.85)
