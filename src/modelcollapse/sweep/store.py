@@ -150,6 +150,12 @@ class Store:
                                 "WHERE s.study = ?", [study]).fetchall()
         return {r[0] for r in rows}
 
+    def stored(self, keys: Iterable[str]) -> int:
+        """How many of ``keys`` have a stored result."""
+        found = self.con.execute("SELECT count(*) FROM results WHERE key IN "
+                                 "(SELECT unnest(?::VARCHAR[]))", [list(keys)]).fetchone()
+        return int(found[0])
+
     def add(self, pairs: Iterable[tuple[Task, Outcome]], backend: str) -> int:
         """Insert finished tasks in one transaction; returns the number of new rows."""
         cols: dict[str, list[Any]] = {k: [] for k in (

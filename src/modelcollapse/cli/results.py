@@ -1,0 +1,79 @@
+"""``modelcollapse results``: list, show and export the studies in a results store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..sweep import DEFAULT_STORE, Store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "results",
+        help="list stored studies, show one (mean +- SEM per setting) or export it",
+        description="Without STUDY: one line per study (tasks stored / total, compute time). "
+                    "With STUDY: one line per setting with the Monte-Carlo mean, its standard "
+                    "error and the seed count, showing only the fields that vary. --export "
+                    "writes every (setting, seed) row to .csv or .parquet.",
+    )
+    parser.add_argument("study", nargs="?", help="study name (see the list)")
+    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, metavar="PATH",
+                        help=f"DuckDB results store (default: {DEFAULT_STORE})")
+    parser.add_argument("--export", type=Path, default=None, metavar="FILE",
+                        help="write the study's rows to FILE (.csv or .parquet)")
+    parser.add_argument("--json", action="store_true", help="print JSON lines")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.export is not None and args.study is None:
+        raise ValueError("export: name the STUDY to export")
+    with Store(args.store, read_only=True) as store:
+        if args.study is None:
+            _list(store, args.json)
+        elif args.export is not None:
+            print(store.export(args.study, args.export))
+        else:
+            _show(store, args.study, args.json)
+    return 0
+
+
+def _list(store: Store, as_json: bool) -> None:
+    studies = store.studies()
+    if as_json:
+        for s in studies:
+            print(json.dumps(s, default=str))
+        return
+    if not studies:
+        print(f"no studies in {store.path}")
+        return
+    width = max(len(s["study"]) for s in studies)
+    print(f"{'study':<{width}}  {'stored':>15}  {'cpu s':>9}  updated")
+    for s in studies:
+        stored = f"{s['done']}/{s['tasks']}"
+        print(f"{s['study']:<{width}}  {stored:>15}  {s['cpu_seconds']:9.1f}  "
+              f"{s['updated_at']:%Y-%m-%d %H:%M}")
+
+
+def _show(store: Store, study: str, as_json: bool) -> None:
+    points = store.points(study)
+    if as_json:
+        for p in points:
+            print(json.dumps({**p.config, "mean": p.mean, "sem": p.sem, "seeds": p.seeds}))
+        return
+    if not points:
+        print(f"{study}: nothing stored yet")
+        return
+    varying = [k for k in points[0].config
+               if len({json.dumps(p.config[k]) for p in points}) > 1]
+    fixed = {k: v for k, v in points[0].config.items() if k not in varying and v is not None}
+    print(f"{study}: {len(points)} settings; fixed: "
+          + ", ".join(f"{k}={v}" for k, v in fixed.items()))
+    header = [*varying, "mean", "sem", "seeds"]
+    rows = [[str(p.config[k]) for k in varying] + [f"{p.mean:.6g}", f"{p.sem:.3g}", str(p.seeds)]
+            for p in points]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    for line in [header, *rows]:
+        print("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
