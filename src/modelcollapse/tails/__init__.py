@@ -8,23 +8,12 @@ eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo.
 0.00691
 """
 
+from . import laws
 from .config import MECHANISMS, TailsSetting
 from .hutter import clean_error, expected_error, hutter_error, tail_mass, zipf_probs
 from .simulate import SimulationResult, simulate
 from .transforms import plateau, test_error, top_p_cut, training_law
 
-__all__ = [
-           "MECHANISMS",
-           "SimulationResult",
-           "TailsSetting",
-           "clean_error",
-           "expected_error",
-           "hutter_error",
-           "plateau",
-           "simulate",
-           "tail_mass",
-           "test_error",
-           "top_p_cut",
-           "training_law",
-           "zipf_probs",
-]
+__all__ = ["MECHANISMS", "SimulationResult", "TailsSetting", "clean_error", "expected_error",
+           "hutter_error", "laws", "plateau", "simulate", "tail_mass", "test_error", "top_p_cut",
+           "training_law", "zipf_probs"]
