@@ -1,0 +1,11 @@
+"""The regression fake-data chain of "Model Collapse Demystified" (spec TG Part B).
+
+``predict_generations(setting)`` answers a :class:`GenerationsSetting` with theory and
+``simulate_generations(setting, seeds)`` with Monte-Carlo; ``power_law`` holds the
+scaling-law consequences (rates, crossover, adaptive regularisation).
+"""
+
+from .config import GenerationsSetting
+from .exact import GenerationsPrediction, optimal_ridge, predict_generations
+
+__all__ = ["GenerationsPrediction", "GenerationsSetting", "optimal_ridge", "predict_generations"]

@@ -1,0 +1,171 @@
+"""Monte-Carlo of the regression fake-data chain (spec TG §B.2, recipe §B.7).
+
+Coordinates are Σ's eigenbasis, so Σ = diag(s) and w0 has energy W_j on direction j (the
+test error (B.4) is invariant under this rotation). Least-squares fits with at least d
+samples are drawn through their sufficient statistics, so their cost does not grow with
+the sample size:
+
+- XᵀX ~ Wishart(T, Σ) = S^{1/2} A Aᵀ S^{1/2} with A lower triangular from the Bartlett
+  decomposition (A_ii² ~ χ²(T − i), A_ij ~ N(0, 1) below the diagonal);
+- XᵀE | X ~ N(0, σ²XᵀX), i.e. σ S^{1/2} A z with z ~ N(0, I_d).
+
+An OLS generator step is then ŵ_m = ŵ_{m−1} + σ0 S^{-1/2} A^{-T} z (one triangular solve),
+and a downstream ridge fit solves (XᵀX/T + λI)(ŵ − ŵ_n) = XᵀE/T − λŵ_n. Fits with fewer
+samples than d (minimum-norm generators, T < d downstream) draw X itself and work in the
+T×T dual, which is cheaper than d×d. One downstream draw serves every generation
+m = 0..n, so each per-generation mean is an unbiased estimate (the curves are correlated
+across m).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.linalg import solve_triangular
+from threadpoolctl import threadpool_limits
+
+from ..config import check_number
+from .config import ADAPTIVE, GenerationsSetting
+from .exact import optimal_ridge
+
+# Elements of the largest per-chunk temporary (seeds x d x max(d, T, T0)).
+_CHUNK_ELEMENTS = 3_000_000
+
+
+@dataclass(frozen=True)
+class GenerationsSimulation:
+    """Monte-Carlo mean of ||ŵ_pred − w0||²_Σ and of the last generator's error, with SEMs.
+
+    Per-ridge fields have the shape of the ``ridge`` argument; with ``by_generation`` a
+    trailing axis m = 0..n is added.
+    """
+
+    test_error: Any
+    sem: Any
+    generator_error: Any
+    generator_sem: Any
+    ridge: Any
+    seeds: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("test_error", "sem", "generator_error",
+                                               "generator_sem", "ridge", "seeds")}
+
+
+def wishart_bartlett(rng: np.random.Generator, size: int, d: int, dof: int) -> np.ndarray:
+    """Lower-triangular A (size, d, d) with A Aᵀ ~ Wishart(dof, I_d), dof >= d (Bartlett)."""
+    if dof < d:
+        raise ValueError(f"dof must be >= d = {d} for the Bartlett decomposition, got {dof}")
+    A = np.tril(rng.standard_normal((size, d, d)), k=-1)
+    idx = np.arange(d)
+    A[:, idx, idx] = np.sqrt(rng.chisquare(dof - idx, size=(size, d)))
+    return A
+
+
+def _generator_step(rng: np.random.Generator, w: np.ndarray, s: np.ndarray, T0: int,
+                    sigma0: float) -> np.ndarray:
+    """One least-squares generator refit on T0 fresh samples labelled by w (spec TG eq. (B.2))."""
+    k, d = w.shape
+    if T0 >= d:
+        if sigma0 == 0:
+            return w  # the fit reproduces its noise-free labels exactly
+        A = wishart_bartlett(rng, k, d, T0)
+        z = rng.standard_normal((k, d, 1))
+        return w + sigma0 * solve_triangular(A, z, lower=True, trans="T")[..., 0] / np.sqrt(s)
+    X = rng.standard_normal((k, T0, d)) * np.sqrt(s)
+    y = np.einsum("ktd,kd->kt", X, w) + sigma0 * rng.standard_normal((k, T0))
+    gram = X @ X.transpose(0, 2, 1)
+    return np.einsum("ktd,kt->kd", X, np.linalg.solve(gram, y[..., None])[..., 0])
+
+
+def _downstream_errors(rng: np.random.Generator, W: np.ndarray, w0: np.ndarray, s: np.ndarray,
+                       T: int, sigma: float, ridges: np.ndarray) -> np.ndarray:
+    """Errors ||ŵ_pred − w0||²_Σ of ridge fits on T fresh samples labelled by each W[:, m].
+
+    ``W`` is (seeds, M, d); returns (ridges, seeds, M).
+    """
+    k, M, d = W.shape
+    out = np.empty((ridges.size, k, M))
+    if T >= d:
+        A = wishart_bartlett(rng, k, d, T)
+        z = rng.standard_normal((k, d))
+        root = np.sqrt(s)
+        gram = root[:, None] * (A @ A.transpose(0, 2, 1)) * root  # XᵀX
+        xi = sigma * root * np.einsum("kij,kj->ki", A, z)  # XᵀE
+        for i, lam in enumerate(ridges):
+            if lam == 0:
+                step = sigma * solve_triangular(A, z[..., None], lower=True, trans="T")[..., 0] / root
+                fitted = W + step[:, None, :]
+            else:
+                rhs = (xi[:, :, None] - T * lam * W.transpose(0, 2, 1)) / T
+                fitted = W + np.linalg.solve(gram / T + lam * np.eye(d), rhs).transpose(0, 2, 1)
+            out[i] = np.einsum("kmd,d,kmd->km", fitted - w0, s, fitted - w0)
+        return out
+    X = rng.standard_normal((k, T, d)) * np.sqrt(s)
+    Y = np.einsum("ktd,kmd->ktm", X, W) + sigma * rng.standard_normal((k, T, 1))
+    gram = X @ X.transpose(0, 2, 1)
+    for i, lam in enumerate(ridges):
+        fitted = np.einsum("ktd,ktm->kmd", X, np.linalg.solve(gram + T * lam * np.eye(T), Y))
+        out[i] = np.einsum("kmd,d,kmd->km", fitted - w0, s, fitted - w0)
+    return out
+
+
+def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed: int = 0,
+                         ridge: Any = None, by_generation: bool = False) -> GenerationsSimulation:
+    """Monte-Carlo estimate of the chain's test error over ``seeds`` independent runs.
+
+    ``ridge`` overrides the setting's λ with one value or a 1-d array (all values share the
+    same draws); ``"adaptive"`` uses :func:`~modelcollapse.generations.exact.optimal_ridge`.
+    w0 is fixed: (w0)_j = sqrt(||w0||²·energy_j), positive.
+
+    >>> s = GenerationsSetting(d=10, T=40, T0=30, generations=2, sigma=0.5, sigma0=0.5)
+    >>> sim = simulate_generations(s, seeds=400, seed=1)
+    >>> abs(sim.test_error - 0.3348) < 3 * sim.sem  # spec TG eq. (B.6): 0.25·10/29 + 2·0.25·10/19
+    True
+    """
+    seeds = int(check_number("seeds", seeds, low=2, integer=True))
+    choice = setting.ridge if ridge is None else ridge
+    if isinstance(choice, str):
+        if choice != ADAPTIVE:
+            raise ValueError(f"ridge must be a number >= 0 or 'adaptive', got {choice!r}")
+        choice = optimal_ridge(setting)
+    ridges = np.asarray(choice, dtype=float)
+    if ridges.ndim > 1 or not np.all(np.isfinite(ridges)) or np.any(ridges < 0):
+        raise ValueError("ridge must be a finite number >= 0 or a 1-d array of them")
+    flat = np.atleast_1d(ridges)
+    spec = setting.covariance
+    s, energy, _ = spec.per_direction()
+    d, n = setting.d, setting.generations
+    w0 = np.sqrt(setting.norm2 * energy)
+    T0s, sigma0s = setting.schedule
+    widest = max([d, setting.T, *T0s.astype(int)])
+    chunk = int(max(1, min(seeds, _CHUNK_ELEMENTS // (d * widest))))
+    rng = np.random.default_rng(seed)
+    test, gen = [], []
+    # Stacks of small matrices: a multi-threaded BLAS only adds contention (measured ~15x
+    # slower on a shared 2-core machine), so the linear algebra runs on one thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, seeds, chunk):
+            k = min(chunk, seeds - start)
+            chain = [np.broadcast_to(w0, (k, d))]
+            for t0, s0 in zip(T0s.astype(int), sigma0s, strict=True):
+                chain.append(_generator_step(rng, chain[-1], s, int(t0), float(s0)))
+            W = np.stack(chain, axis=1)
+            gen.append(np.einsum("kmd,d,kmd->km", W - w0, s, W - w0))
+            test.append(_downstream_errors(rng, W, w0, s, setting.T, setting.sigma, flat))
+    errors = np.concatenate(test, axis=1)  # (ridges, seeds, n + 1)
+    gen_errors = np.concatenate(gen, axis=0)  # (seeds, n + 1)
+    mean, sem = errors.mean(axis=1), errors.std(axis=1, ddof=1) / np.sqrt(seeds)
+    g_mean, g_sem = gen_errors.mean(axis=0), gen_errors.std(axis=0, ddof=1) / np.sqrt(seeds)
+    if not by_generation:
+        mean, sem, g_mean, g_sem = mean[:, n], sem[:, n], g_mean[n], g_sem[n]
+    shape = ridges.shape + mean.shape[1:]
+    return GenerationsSimulation(test_error=_plain(mean.reshape(shape)), sem=_plain(sem.reshape(shape)),
+                                 generator_error=_plain(g_mean), generator_sem=_plain(g_sem),
+                                 ridge=_plain(ridges), seeds=seeds)
+
+
+def _plain(x: np.ndarray) -> Any:
+    return float(x) if np.ndim(x) == 0 else x
