@@ -41,7 +41,19 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from .spec import Task
-from .tasks import Outcome, execute
+from .tasks import Outcome, execute_chunk
+
+# Tasks travel in chunks of up to this many, and at least CHUNKS_PER_WORKER chunks per
+# worker so the last ones still balance: per-task IPC or scheduler overhead (~0.5-10 ms)
+# would otherwise dominate millisecond tasks.
+MAX_CHUNK = 32
+CHUNKS_PER_WORKER = 8
+
+
+def chunked(tasks: Sequence[Task], workers: int) -> list[Sequence[Task]]:
+    """Split ``tasks`` into consecutive chunks sized for ``workers`` workers."""
+    size = max(1, min(MAX_CHUNK, len(tasks) // (CHUNKS_PER_WORKER * max(1, workers))))
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
 class Backend(Protocol):
@@ -68,13 +80,14 @@ class LocalBackend:
             return
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["modelcollapse.sweep.tasks"])
-        done: queue.SimpleQueue[Future[Outcome]] = queue.SimpleQueue()
+        done: queue.SimpleQueue[Future[list[Outcome]]] = queue.SimpleQueue()
         pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
                                    mp_context=context)
         try:
-            for task in tasks:
-                pool.submit(execute, task).add_done_callback(done.put)
-            remaining = len(tasks)
+            chunks = chunked(tasks, self.workers)
+            for chunk in chunks:
+                pool.submit(execute_chunk, chunk).add_done_callback(done.put)
+            remaining = len(chunks)
             while remaining:
                 batch = [done.get()]
                 while True:
@@ -83,7 +96,7 @@ class LocalBackend:
                     except queue.Empty:
                         break
                 remaining -= len(batch)
-                yield [f.result() for f in batch]
+                yield [outcome for f in batch for outcome in f.result()]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -118,13 +131,15 @@ class DaskBackend:
             return
         from distributed import as_completed
 
-        # Keys are the content hashes: deterministic, and equal keys mean equal results.
-        futures = self.client.map(execute, tasks, key=[f"modelcollapse-{t.key}" for t in tasks],
-                                  pure=False)
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        chunks = chunked(tasks, workers)
+        # Keys derive from the content hashes: equal keys always mean equal results.
+        futures = self.client.map(execute_chunk, chunks, pure=False,
+                                  key=[f"modelcollapse-{c[0].key}-{len(c)}" for c in chunks])
         completed = as_completed(futures, with_results=True)
         try:
             for batch in completed.batches():
-                yield [outcome for _, outcome in batch]
+                yield [outcome for _, outcomes in batch for outcome in outcomes]
         finally:
             self.client.cancel(futures)
 

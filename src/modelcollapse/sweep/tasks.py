@@ -23,7 +23,7 @@ import importlib
 import math
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
 from typing import Any
 
@@ -103,6 +103,11 @@ class Outcome:
     result: dict[str, Any] | None
     seconds: float
     error: str | None = None
+
+
+def execute_chunk(tasks: Sequence[Task]) -> list[Outcome]:
+    """Run several tasks in one round trip (cheap tasks would otherwise pay per-task IPC)."""
+    return [execute(t) for t in tasks]
 
 
 def execute(task: Task) -> Outcome:
