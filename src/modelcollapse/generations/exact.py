@@ -45,8 +45,8 @@ DIVERGENCE_NOTE = ("diverges: an exact least-squares fit at the interpolation th
                    "(|T - d| <= 1 with ridge 0, or |T0 - d| <= 1 with sigma0 > 0)")
 
 # Golden-section search for the optimal ridge: a coarse log-grid (points per decade over
-# [1e-10, 1e3] times the mean eigenvalue), then refinement inside the best grid cell pair.
-_GRID_DECADES = (-10.0, 3.0)
+# [1e-12, 1e4] times the largest eigenvalue), then refinement inside the best grid cell pair.
+_GRID_DECADES = (-12.0, 4.0)
 _GRID_PER_DECADE = 4
 _GOLDEN_STEPS = 40
 
@@ -386,7 +386,7 @@ def optimal_ridge(setting: GenerationsSetting, *, T: Any = None, by_generation: 
     The "sweet spot" of spec TG §B.3 (B-ii); it grows with n (§B.6 claim 6) and, for power
     laws, is the oracle behind the adaptive-regularisation rule (eq. (B.21), see
     :func:`~modelcollapse.generations.power_law.adaptive_ridge`). This is what
-    ``ridge="adaptive"`` resolves to. Found by a log-grid over [1e-10, 1e3]·(tr Σ/d), a
+    ``ridge="adaptive"`` resolves to. Found by a log-grid over [1e-12, 1e4]·max eig(Σ), a
     golden-section refinement of the best cell, and a comparison with λ = 0. Vectorised over
     ``T``; with ``by_generation`` returns a trailing axis m = 0..n.
 
@@ -407,7 +407,7 @@ def optimal_ridge(setting: GenerationsSetting, *, T: Any = None, by_generation: 
         return e[np.arange(e.shape[0]), np.repeat(g_pts, reps)].reshape(lam.shape)
 
     lo_dec, hi_dec = _GRID_DECADES
-    grid = setting.covariance.trace / setting.d * np.logspace(
+    grid = setting.covariance.eigenvalues.max() * np.logspace(
         lo_dec, hi_dec, int((hi_dec - lo_dec) * _GRID_PER_DECADE) + 1)
     coarse = error(np.broadcast_to(grid, (T_pts.size, grid.size)).copy(), grid.size)
     best = np.argmin(np.where(np.isnan(coarse), np.inf, coarse), axis=1)
