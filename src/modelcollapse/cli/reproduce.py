@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..reproduce import FIGURES, reproduce
+from ..reproduce.run import figure_names
 from ..sweep import Store, open_backend
 from .sweep import add_run_arguments
 
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.figures:
         raise ValueError("figure: name one or more figures, 'all', or use --list")
+    figure_names(args.figures)  # fail on a typo before starting workers
     with open_backend(args.workers, args.scheduler) as backend, Store(args.store) as store:
         entries = reproduce(args.figures, args.out, quick=args.quick, store=store,
                             backend=backend, progress=False if args.no_progress else None)

@@ -1,0 +1,102 @@
+"""The figure framework without Monte-Carlo: registry, files, CSVs, comparison, report."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from modelcollapse import Setting
+from modelcollapse.cli import main
+from modelcollapse.reproduce import FIGURES, Curve, Drawing, Figure, register
+from modelcollapse.reproduce.registry import markers, new_figure, select
+from modelcollapse.reproduce.run import compare, figure_names, reproduce_figure
+from modelcollapse.sweep import LocalBackend, Point, Store, Sweep
+
+BASE = Setting(d=20, n=100, c2=1.0)
+
+
+def _sweep(quick: bool) -> Sweep:
+    return Sweep.grid(f"toy{'-quick' if quick else ''}", BASE, seeds=2, task="theory",
+                      n=[100, 400], p2=[0.0, 0.5])
+
+
+def _draw(points: list[Point], quick: bool) -> Drawing:
+    fig, ax = new_figure(1, 4.0, 3.0)
+    ns = np.array([100.0, 400.0])
+    chosen = select(points, "n", p2=0.5)
+    markers(ax, [p.config["n"] for p in chosen], chosen, color="k", label="mc")
+    return Drawing(fig, [Curve("main", "flat", "n", ns, "y", ns * 0 + 1)], {"d": 20})
+
+
+TOY = Figure(name="toy", title="Toy", source="spec SMC §0", claim="none", sweep=_sweep,
+             draw=_draw)
+
+
+def test_builtin_registry_and_names():
+    assert list(FIGURES) == ["classical-scaling", "rp-model-size", "pareto",
+                             "iterative-mixing", "power-law-scaling"]
+    assert figure_names(["all"]) == list(FIGURES)
+    assert figure_names(["pareto", "pareto"]) == ["pareto"]
+    with pytest.raises(ValueError, match="^figure: unknown figure 'nope'"):
+        figure_names(["nope"])
+
+
+def test_register_validates_and_adds():
+    with pytest.raises(ValueError, match="figure name must be one word other than 'all'"):
+        register(Figure("all", "t", "s", "c", _sweep, _draw))
+    with pytest.raises(ValueError, match="already registered"):
+        register(Figure("pareto", "t", "s", "c", _sweep, _draw))
+    try:
+        assert register(TOY) is TOY and FIGURES["toy"] is TOY
+        assert "toy" in figure_names(["all"])
+    finally:
+        FIGURES.pop("toy", None)
+
+
+def test_reproduce_figure_writes_files_csvs_and_an_accumulating_report(tmp_path):
+    out = tmp_path / "report"
+    with Store(tmp_path / "r.duckdb") as store:
+        entry = reproduce_figure(TOY, out, store, LocalBackend(1), quick=True, progress=False)
+        other = Figure("toy2", "Toy 2", "spec SMC §1", "none", _sweep, _draw)
+        reproduce_figure(other, out, store, LocalBackend(1), quick=True, progress=False)
+    assert entry.study == "toy-quick" and entry.tasks == 8 and entry.computed == 8
+    # Theory tasks reproduce theory exactly: zero error, every point within its error bar.
+    assert entry.comparison == {"points": 4, "max_rel_error": 0.0, "median_rel_error": 0.0,
+                                "within_error_bar": 1.0}
+    for name in ("toy.png", "toy.pdf", "toy.csv", "toy-theory.csv", "index.html"):
+        assert (out / name).stat().st_size > 0
+    with (out / "toy.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(int(r["n"]), float(r["p2"])) for r in rows] == [(100, 0.0), (100, 0.5),
+                                                             (400, 0.0), (400, 0.5)]
+    assert all(float(r["mc_mean"]) == float(r["theory"]) and r["mc_seeds"] == "2" for r in rows)
+    with (out / "toy-theory.csv").open() as fh:
+        assert next(csv.reader(fh)) == ["panel", "curve", "x_name", "x", "y_name", "y"]
+    manifest = json.loads((out / "report.json").read_text())
+    assert list(manifest) == ["toy", "toy2"]
+    page = (out / "index.html").read_text()
+    assert page.count("<section") == 2 and "<img src=\"toy.png\"" in page
+    assert "0.0%" in page and "100%" in page  # the comparison table
+
+
+def test_compare_counts_points_within_error_bars():
+    pts = [Point({}, 1.1, 0.1, 10, np.zeros(10)), Point({}, 2.0, 0.1, 10, np.zeros(10)),
+           Point({}, 5.0, 0.1, 10, np.zeros(10))]
+    got = compare(pts, np.array([1.0, 1.0, np.inf]))
+    assert got["points"] == 2 and got["max_rel_error"] == pytest.approx(1.0)
+    assert got["within_error_bar"] == 0.5
+
+
+def test_cli_lists_figures_and_rejects_bad_input(capsys, tmp_path):
+    assert main(["reproduce", "--list"]) == 0
+    assert capsys.readouterr().out.split() == list(FIGURES)
+    assert main(["reproduce"]) == 2
+    assert "figure: name one or more figures" in capsys.readouterr().err
+    assert main(["reproduce", "nope", "--store", str(tmp_path / "r.duckdb")]) == 2
+    assert capsys.readouterr().err.strip().endswith("or all")
+    assert main(["reproduce", "pareto", "--workers", "0", "--store",
+                 str(tmp_path / "r.duckdb")]) == 2
+    assert "workers must be a whole number >= 1" in capsys.readouterr().err
