@@ -1,0 +1,67 @@
+"""Sufficient statistics of Gaussian data, drawn without the data (spec SMC §8.3).
+
+Ridge regression sees a group of n Gaussian rows f_i ~ N(0, CCᵀ) (p features) with labels
+y_i = f_iᵀa + s·ξ_i only through the Gram matrix G = FᵀF and the cross term Fᵀy = G a + Fᵀ(sξ).
+Both can be drawn directly:
+
+- G ~ Wishart(n, CCᵀ) = C L Lᵀ Cᵀ, with L the Bartlett factor of Wishart(n, I_p):
+  lower triangular, L_ii = sqrt(χ²_{n−i}) (i = 0..p−1), L_ij ~ N(0, 1) for i > j
+  (Bartlett 1933). C may be any square root of the covariance, not only its Cholesky factor.
+- Fᵀξ given F is N(0, G), and (C L)z with z ~ N(0, I_p) has exactly that law, so the
+  noise term is s·C L z.
+
+One draw costs O(p³) whatever n is. The Wishart law is singular for n < p, and rows are
+then cheaper anyway (n·p² < p³), so :func:`draw_group` samples such groups row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class GroupDraw:
+    """Statistics of one group of rows: ``gram`` = FᵀF (p×p) and ``noise`` = Fᵀ(sξ) (p,).
+
+    Groups drawn row by row also keep the rows F (n×p) and the noise sξ (n,), which the
+    dual (kernel) form of ridge needs when there are fewer rows than features.
+    """
+
+    size: int
+    gram: np.ndarray
+    noise: np.ndarray
+    rows: np.ndarray | None = None
+    row_noise: np.ndarray | None = None
+
+
+def bartlett_factor(rng: np.random.Generator, dof: int, p: int) -> np.ndarray:
+    """Lower-triangular L with L Lᵀ ~ Wishart(dof, I_p) (Bartlett decomposition); dof >= p."""
+    if dof < p:
+        raise ValueError(f"dof must be >= p for a non-singular Wishart, got dof={dof}, p={p}")
+    factor = np.tril(rng.standard_normal((p, p)), -1)
+    factor[np.diag_indices(p)] = np.sqrt(rng.chisquare(dof - np.arange(p)))
+    return factor
+
+
+def times_factor(factor: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """C @ matrix for a square-root factor C stored as a diagonal (1-d) or a full matrix."""
+    return factor[:, None] * matrix if factor.ndim == 1 else factor @ matrix
+
+
+def draw_group(rng: np.random.Generator, size: int, factor: np.ndarray,
+               noise_sd: float) -> GroupDraw:
+    """Draw (FᵀF, Fᵀ(sξ)) for ``size`` rows with covariance CCᵀ (C = ``factor``), s = ``noise_sd``.
+
+    Bartlett decomposition when ``size`` >= p (cost O(p³), independent of ``size``);
+    row-by-row sampling otherwise (cost O(size·p²)), keeping the rows.
+    """
+    p = factor.shape[0]
+    if size >= p:
+        root = times_factor(factor, bartlett_factor(rng, size, p))  # C L
+        return GroupDraw(size, root @ root.T, noise_sd * (root @ rng.standard_normal(p)))
+    g = rng.standard_normal((size, p))
+    rows = g * factor if factor.ndim == 1 else g @ factor.T
+    row_noise = noise_sd * rng.standard_normal(size)
+    return GroupDraw(size, rows.T @ rows, rows.T @ row_noise, rows, row_noise)
