@@ -1,0 +1,183 @@
+"""Figure 7 driver: image classifiers trained on real/synthetic mixtures (spec SMC §7, §4.1).
+
+For each seed: a labeller is trained on n0 real training images (:mod:`.labeller`); the
+remaining training images form a pool of fresh real inputs, each carrying its true label
+and the labeller's label. A mixture of size n with synthetic fraction p2 takes the first n
+pool inputs (in a seeded random order) and uses the labeller's one-hot label on exactly
+round(p2·n) of them (spec SMC §0 item 6), the true one-hot label on the rest. Each model is
+fitted with MSE on the one-hot targets and scored on the real test set:
+
+- ``test_mse`` = E||f(x) − onehot(y)||², the regression test error the theory speaks of
+  (the plateau for p2 > 0 is about p2²·c², spec SMC §2.5, §4);
+- ``test_misclassification`` = P(argmax f(x) ≠ y).
+
+Using the same first n inputs for every p2 makes the curves differ only in the labels.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from ..config import check_number
+from .data.images import DATASETS, load_image_data
+from .device import resolve_device
+from .labeller import train_labeller
+from .mixing import mixture_counts
+from .random_features import RandomFeatureRidge
+from .results import write_results
+from .two_layer import predict_two_layer, train_two_layer
+
+IMAGE_MODELS: tuple[str, ...] = ("random-features", "two-layer")
+
+
+@dataclass(frozen=True)
+class ImagesConfig:
+    """Hyper-parameters of the Figure 7 experiment; the defaults are the full run.
+
+    Suggested values of spec SMC §7 (Figure 7) where the paper is silent; :meth:`quick`
+    shrinks them to a few CPU minutes that still show the plateaus.
+    """
+
+    # -- data -------------------------------------------------------------------------------
+    dataset: str = "fashion-mnist"  # fashion-mnist (Debian package) | mnist | digits
+    data_dir: str | None = None  # directory of MNIST-layout IDX files (None: the default place)
+    # -- labeller (synthetic labels) ----------------------------------------------------------
+    n0: int = 1000  # real images the labeller is trained on
+    labeller_width: int = 256
+    labeller_epochs: int = 30
+    # -- mixtures -----------------------------------------------------------------------------
+    n_grid: tuple[int, ...] = (1000, 2000, 4000, 8000, 16000, 32000, 58000)
+    p2_grid: tuple[float, ...] = (0.0, 0.01, 0.05, 0.2, 0.5, 1.0)
+    seeds: tuple[int, ...] = (0, 1, 2)
+    # -- models -------------------------------------------------------------------------------
+    models: tuple[str, ...] = IMAGE_MODELS
+    rf_widths: tuple[int, ...] = (4096, 16384)  # random features m (paper: 100,000)
+    rf_ridge: float = 1e-3  # λ in spec SMC §0 item 1's normalisation
+    mlp_widths: tuple[int, ...] = (500, 2000)  # two-layer hidden width (paper: 2,000)
+    mlp_epochs: int = 30
+    mlp_min_steps: int = 300
+    mlp_batch_size: int = 128
+    mlp_lr: float = 1e-3
+
+    @classmethod
+    def quick(cls, **overrides: Any) -> ImagesConfig:
+        """A few CPU minutes: smaller n grid, one seed, one width per model."""
+        small = dict(n0=200, n_grid=(500, 1000, 2000, 4000, 8000), seeds=(0,),
+                     rf_widths=(2048,), mlp_widths=(256,), mlp_epochs=10, mlp_min_steps=200)
+        return cls(**{**small, **overrides})
+
+    def __post_init__(self) -> None:
+        if self.dataset not in DATASETS:
+            raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {self.dataset!r}")
+        for name in ("n0", "labeller_width", "labeller_epochs", "mlp_epochs", "mlp_batch_size"):
+            check_number(name, getattr(self, name), low=1, integer=True)
+        check_number("mlp_min_steps", self.mlp_min_steps, low=0, integer=True)
+        check_number("rf_ridge", self.rf_ridge, low=0.0, low_open=True)
+        check_number("mlp_lr", self.mlp_lr, low=0.0, low_open=True)
+        for name in ("n_grid", "rf_widths", "mlp_widths"):
+            for value in _nonempty(name, getattr(self, name)):
+                check_number(name, value, low=1, integer=True)
+        for value in _nonempty("p2_grid", self.p2_grid):
+            check_number("p2_grid", value, low=0.0, high=1.0)
+        for value in _nonempty("seeds", self.seeds):
+            check_number("seeds", value, low=0, integer=True)
+        for model in _nonempty("models", self.models):
+            if model not in IMAGE_MODELS:
+                raise ValueError(f"models must be among {', '.join(IMAGE_MODELS)}, got {model!r}")
+
+    def replace(self, **changes: Any) -> ImagesConfig:
+        return replace(self, **changes)
+
+
+def _nonempty(name: str, values: tuple) -> tuple:
+    if not isinstance(values, tuple) or not values:
+        raise ValueError(f"{name} must be a non-empty tuple, got {values!r}")
+    return values
+
+
+def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
+    return np.eye(k, dtype=np.float32)[labels]
+
+
+def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
+               device: str = "auto", progress: bool = True) -> list[dict[str, Any]]:
+    """Run the Figure 7 sweep; return one row per (seed, model, width, n, p2).
+
+    With ``out_dir`` the rows are also written to ``images.csv`` and ``images.json`` (the
+    latter with the full configuration and each seed's labeller quality).
+    """
+    dev = resolve_device(device)
+    data = load_image_data(config.dataset, config.data_dir)
+    pool_size = len(data.y_train) - config.n0
+    if max(config.n_grid) > pool_size:
+        raise ValueError(f"n_grid reaches {max(config.n_grid)} but only {pool_size} training "
+                         f"images remain after the labeller's n0={config.n0}")
+    k, y_test = data.n_classes, _one_hot(data.y_test, data.n_classes)
+    fits = [(m, w) for m in config.models
+            for w in (config.rf_widths if m == "random-features" else config.mlp_widths)]
+    jobs = [(s, n, p2, m, w) for s in config.seeds for n in config.n_grid
+            for p2 in config.p2_grid for m, w in fits]
+    rows: list[dict[str, Any]] = []
+    labellers: dict[int, dict[str, float]] = {}
+    bar = tqdm(jobs, desc="images", disable=not progress)
+    pools: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for seed, n, p2, model, width in bar:
+        if seed not in pools:
+            order = np.random.default_rng(seed).permutation(len(data.y_train))
+            first, pool = order[:config.n0], order[config.n0:]
+            lab = train_labeller(data.x_train[first], data.y_train[first], data.x_test,
+                                 data.y_test, width=config.labeller_width,
+                                 epochs=config.labeller_epochs, seed=seed, device=dev,
+                                 progress=progress)
+            labellers[seed] = {"n0": lab.n0, "labeller_error": lab.test_error, "c2": lab.c2}
+            pools[seed] = (pool, data.y_train[pool], lab.label(data.x_train[pool]))
+        pool, true_labels, synth_labels = pools[seed]
+        _, n_synth = mixture_counts(n, p2)
+        labels = np.concatenate([synth_labels[:n_synth], true_labels[n_synth:n]])
+        x, targets = data.x_train[pool[:n]], _one_hot(labels, k)
+        start = time.perf_counter()
+        if model == "random-features":
+            rf = RandomFeatureRidge(data.d, width, config.rf_ridge, seed=seed, device=dev).fit(x, targets)
+            pred = rf.predict(data.x_test)
+        else:
+            net = train_two_layer(x, targets, width=width, epochs=config.mlp_epochs,
+                                  min_steps=config.mlp_min_steps, batch_size=config.mlp_batch_size,
+                                  lr=config.mlp_lr, seed=seed, device=dev,
+                                  desc=f"two-layer n={n} p2={p2:g}" if progress else None)
+            pred = predict_two_layer(net, data.x_test)
+        row = {"dataset": data.name, "model": model, "width": width, "n": n, "p2": p2,
+               "n_real": n - n_synth, "n_synth": n_synth, "seed": seed,
+               "test_mse": float(np.mean(np.sum((pred - y_test) ** 2, axis=1))),
+               "test_misclassification": float(np.mean(pred.argmax(axis=1) != data.y_test)),
+               **labellers[seed], "seconds": time.perf_counter() - start}
+        rows.append(row)
+        bar.set_postfix(model=model, n=n, p2=p2, mse=f"{row['test_mse']:.4f}", refresh=False)
+    if out_dir is not None:
+        meta = {"experiment": "images", "spec": "spec SMC §7 Figure 7", "device": str(dev),
+                "torch": torch.__version__, "config": asdict(config), "labellers": labellers}
+        write_results(out_dir, "images", rows, meta)
+    return rows
+
+
+def summarise_images(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Seed-averaged test errors at the largest n, per (model, width, p2), with the p2²·c²
+    floor the theory predicts for the MSE (spec SMC §2.5 with c² from spec §4)."""
+    n_max = max(r["n"] for r in rows)
+    keys = sorted({(r["model"], r["width"], r["p2"]) for r in rows})
+    out = []
+    for model, width, p2 in keys:
+        sel = [r for r in rows if (r["model"], r["width"], r["p2"], r["n"]) == (model, width, p2, n_max)]
+        c2 = float(np.mean([r["c2"] for r in sel]))
+        out.append({"model": model, "width": width, "p2": p2, "n": n_max,
+                    "test_mse": float(np.mean([r["test_mse"] for r in sel])),
+                    "test_misclassification": float(np.mean([r["test_misclassification"] for r in sel])),
+                    "floor_p2sq_c2": p2**2 * c2})
+    return out
+

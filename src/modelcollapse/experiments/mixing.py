@@ -1,0 +1,37 @@
+"""Exact real/synthetic splits of a training set (spec SMC §0 item 6, eq. (1.3)).
+
+A mixture of n rows with synthetic fraction p2 has exactly n_synth = round(p2·n) synthetic
+rows and n_real = n − n_synth real ones, for images (rows = labelled inputs) and language
+models (rows = token blocks) alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import check_number
+
+
+def mixture_counts(n: int, p2: float) -> tuple[int, int]:
+    """Return ``(n_real, n_synth)`` with n_synth = round(p2·n) (spec SMC §0 item 6)."""
+    n = int(check_number("n", n, low=0, integer=True))
+    p2 = check_number("p2", p2, low=0.0, high=1.0)
+    n_synth = round(p2 * n)
+    return n - n_synth, n_synth
+
+
+def mixture_rows(n: int, p2: float, n_real_pool: int, n_synth_pool: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Draw the rows of one mixture without replacement: ``(real_idx, synth_idx)``.
+
+    ``real_idx`` indexes the real pool and ``synth_idx`` the synthetic pool; their lengths
+    are exactly :func:`mixture_counts`. A pool too small for the request raises
+    ``ValueError`` instead of silently repeating rows.
+    """
+    n_real, n_synth = mixture_counts(n, p2)
+    for name, need, have in (("real", n_real, n_real_pool), ("synthetic", n_synth, n_synth_pool)):
+        if need > have:
+            raise ValueError(f"n={n}, p2={p2:g} needs {need} {name} rows but the pool has {have}")
+    real = rng.choice(n_real_pool, size=n_real, replace=False)
+    synth = rng.choice(n_synth_pool, size=n_synth, replace=False)
+    return real, synth
