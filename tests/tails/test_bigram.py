@@ -1,0 +1,60 @@
+"""Tailed bigram model and Hutter++ (spec TG §A.5, claim 14 of §A.9)."""
+
+import numpy as np
+import pytest
+
+from modelcollapse.tails.bigram import BigramSetting, expected_tv, simulate_bigram
+from modelcollapse.tails.hutter import tail_mass, zipf_probs
+from modelcollapse.theory.scaling import fit_power_law
+
+
+@pytest.mark.parametrize(("beta", "measured", "theory"), [(1.5, 0.327, 1 / 3), (3.0, 0.461, 0.5)])
+def test_claim_14_per_context_tv_rate(beta, measured, theory):
+    """Slope over m ∈ [1e3, 1e6] near the spec's measured value; it converges to the theory."""
+    m = np.round(np.logspace(3, 6, 7))
+    rate, _ = fit_power_law(m, [expected_tv(beta, x) for x in m])
+    assert rate == pytest.approx(measured, abs=0.02)
+    m = np.round(np.logspace(6, 8, 5))
+    late, _ = fit_power_law(m, [expected_tv(beta, x) for x in m])
+    assert abs(late - theory) < abs(rate - theory) and late == pytest.approx(theory, abs=0.01)
+
+
+def test_expected_tv_matches_monte_carlo():
+    beta, m, V = 2.0, 1000, 4096
+    p = zipf_probs(beta, V)
+    p = np.append(p, 1 - p.sum())
+    counts = np.random.default_rng(1).multinomial(m, p, size=4000)
+    tv = 0.5 * np.abs(counts / m - p).sum(axis=1)
+    assert expected_tv(beta, m) == pytest.approx(tv.mean(), abs=4 * tv.std() / np.sqrt(tv.size))
+
+
+def test_clean_law_beta_3():
+    """[OPEN] clean law T^(−min(1 − 1/β, 1/2)): for β = 3 the simulated slope is near −1/2."""
+    T = np.array([1e4, 1e5, 1e6])
+    E = [simulate_bigram(BigramSetting(beta=3.0, T=t, contexts=1 << 14), seeds=3)[0] for t in T]
+    rate, _ = fit_power_law(T, E)
+    assert rate == pytest.approx(0.5, abs=0.05)
+
+
+def test_tail_cut_floors_the_error_at_the_cut_mass():
+    """Cutting each next-token law to its top k ranks: TV ≥ cut mass, reached as T grows."""
+    k = 10
+    floor = tail_mass(2.0, k)
+    small, _ = simulate_bigram(BigramSetting(beta=2.0, T=1e4, k=k), seeds=3)
+    large, _ = simulate_bigram(BigramSetting(beta=2.0, T=1e6, k=k), seeds=3)
+    assert small > large >= floor
+    assert large == pytest.approx(floor, rel=0.06)
+
+
+def test_unseen_error_convention_is_applied():
+    base = BigramSetting(beta=2.0, T=100, contexts=1 << 12)
+    one, _ = simulate_bigram(base, seeds=2)
+    zero, _ = simulate_bigram(BigramSetting(beta=2.0, T=100, contexts=1 << 12, unseen_error=0.0), seeds=2)
+    assert one > zero + 0.05
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="^temperature"):
+        BigramSetting(beta=2.0, T=10, k=3, temperature=0.5)
+    with pytest.raises(ValueError, match="^unseen_error"):
+        BigramSetting(beta=2.0, T=10, unseen_error=2.0)
