@@ -74,24 +74,31 @@ class SimulationResult:
 
 
 def estimated_cost(setting: Setting, method: str) -> float:
-    """Rough flop count of one draw of ``method`` ("direct" or "sufficient")."""
+    """Rough flop count of one draw of ``method`` ("direct" or "sufficient").
+
+    Counts random normals (at RNG_FLOPS each), Gram and kernel products and the final
+    solves; only the ratio of the two methods matters.
+    """
     d, rp = setting.d, setting.model == "random-projections"
     q = setting.m if rp else d  # features the direct method fits
     p = min(q, d)  # features after the reduction of spec SMC §3.2
     (n1, _), (n2, _) = group_weights(setting)
-    rows = n1 + n2 * setting.iterations
+    groups = [n1] + [n2] * setting.iterations
+    rows = sum(groups)
     if method == "direct":
-        per_row = RNG_FLOPS * d + (2 * d * q if rp else 0) + min(q, setting.n) * q
-        return rows * per_row + min(q, setting.n) ** 3 * setting.iterations
+        dual = setting.n < q
+        per_row = RNG_FLOPS * d + (d * q if rp else 0) + (0 if dual else q * q / 2)
+        fit = setting.n**2 * q / 2 + setting.n**3 if dual else 4 * q**3
+        return rows * per_row + fit * setting.iterations
     if rp:
-        setup = 2 * p * p * d + p**3 if q < d else 2 * d**3
+        setup = RNG_FLOPS * q * d + q * q * d + q**3 / 3 if q < d else RNG_FLOPS * d * d / 2
     else:
         setup = 0.0
-    groups = [n1] + [n2] * setting.iterations
-    dense = 2 if rp else 0
-    draw = sum(p**3 * (1 + dense) + RNG_FLOPS * p * p / 2 if k >= p else
-               k * p * (RNG_FLOPS + p * (1 + dense)) for k in groups)
-    return setup + draw + p**3 * setting.iterations
+    dense = 1 if rp else 0  # a dense square root C of the feature covariance
+    draw = sum(RNG_FLOPS * p * p / 2 + (1 + dense) * p**3 if k >= p else
+               k * p * (RNG_FLOPS + (1 + dense) * p) for k in groups)
+    fit = p**3 / 3 if setting.n >= p else setting.n**2 * p / 2 + setting.n**3
+    return setup + draw + fit * setting.iterations
 
 
 def resolve_method(setting: Setting, method: str) -> str:

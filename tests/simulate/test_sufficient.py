@@ -1,0 +1,53 @@
+"""The sufficient-statistic sampler has the law of direct row sampling (spec SMC §8.3).
+
+Both samplers are exact, so their per-seed test errors must agree in distribution: means
+and variances over seeds within 4 standard errors, for both models, p2 in {0, 0.3, 1}
+and n < d, n ~ d, n >> d (random projections with m < d and m >= d, i.e. both
+reductions of simulate/random_projections.py, and the dual form whenever m or d > n).
+"""
+
+import pytest
+
+from modelcollapse import Setting
+
+from .helpers import assert_same_distribution, draws
+
+D = 40
+SEEDS = 300
+# (n, ridge): ridge > 0 at n ~ d, where the ridgeless error has no finite variance.
+SIZES = [(20, 0.0), (45, 0.01), (1000, 0.0)]
+
+
+def _compare(setting, seeds=SEEDS):
+    sufficient = draws(setting, "sufficient", seeds, base_seed=1)[:, 0]
+    direct = draws(setting, "direct", seeds, base_seed=2)[:, 0]
+    assert_same_distribution(sufficient, direct)
+
+
+@pytest.mark.parametrize("p2", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize(("n", "ridge"), SIZES)
+def test_linear_matches_direct(n, ridge, p2):
+    _compare(Setting(d=D, n=n, p2=p2, c2=1.0, sigma=0.5, ridge=ridge, spectrum="power:1.0"))
+
+
+@pytest.mark.parametrize("m", [25, 60])
+@pytest.mark.parametrize("p2", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize(("n", "ridge"), SIZES)
+def test_random_projections_match_direct(n, ridge, p2, m):
+    _compare(Setting(d=D, n=n, p2=p2, c2=1.0, sigma=0.5, ridge=ridge,
+                     model="random-projections", m=m))
+
+
+@pytest.mark.parametrize("model", ["linear", "random-projections"])
+@pytest.mark.parametrize("scheme", [{"n0": 60}, {"alpha": 0.1}, {"iterations": 3}])
+def test_mixing_schemes_match_direct(scheme, model):
+    m = 30 if model == "random-projections" else None
+    _compare(Setting(d=D, n=400, p2=0.4, c2=1.0, sigma=0.5, model=model, m=m, **scheme))
+
+
+def test_distribution_check_detects_a_wrong_sampler():
+    """The comparison has power: a 10% change in c² (p2 = 1) is caught."""
+    base = Setting(d=D, n=1000, p2=1.0, c2=1.0, sigma=0.5)
+    with pytest.raises(AssertionError):
+        assert_same_distribution(draws(base, "sufficient", SEEDS, 1)[:, 0],
+                                 draws(base.replace(c2=1.1), "direct", SEEDS, 2)[:, 0])
