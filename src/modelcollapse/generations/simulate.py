@@ -27,6 +27,7 @@ from scipy.linalg import solve_triangular
 from threadpoolctl import threadpool_limits
 
 from ..config import check_number
+from ..simulate.wishart import bartlett_factor
 from .config import ADAPTIVE, GenerationsSetting
 from .exact import optimal_ridge
 
@@ -54,14 +55,12 @@ class GenerationsSimulation:
                                                "generator_sem", "ridge", "seeds")}
 
 
-def wishart_bartlett(rng: np.random.Generator, size: int, d: int, dof: int) -> np.ndarray:
-    """Lower-triangular A (size, d, d) with A Aᵀ ~ Wishart(dof, I_d), dof >= d (Bartlett)."""
-    if dof < d:
-        raise ValueError(f"dof must be >= d = {d} for the Bartlett decomposition, got {dof}")
-    A = np.tril(rng.standard_normal((size, d, d)), k=-1)
-    idx = np.arange(d)
-    A[:, idx, idx] = np.sqrt(rng.chisquare(dof - idx, size=(size, d)))
-    return A
+def bartlett_stack(rng: np.random.Generator, size: int, d: int, dof: int) -> np.ndarray:
+    """``size`` Bartlett factors A (lower triangular, A Aᵀ ~ Wishart(dof, I_d)), stacked.
+
+    Draws with the shared sampler :func:`modelcollapse.simulate.wishart.bartlett_factor`.
+    """
+    return np.stack([bartlett_factor(rng, dof, d) for _ in range(size)])
 
 
 def _generator_step(rng: np.random.Generator, w: np.ndarray, s: np.ndarray, T0: int,
@@ -71,7 +70,7 @@ def _generator_step(rng: np.random.Generator, w: np.ndarray, s: np.ndarray, T0: 
     if T0 >= d:
         if sigma0 == 0:
             return w  # the fit reproduces its noise-free labels exactly
-        A = wishart_bartlett(rng, k, d, T0)
+        A = bartlett_stack(rng, k, d, T0)
         z = rng.standard_normal((k, d, 1))
         return w + sigma0 * solve_triangular(A, z, lower=True, trans="T")[..., 0] / np.sqrt(s)
     X = rng.standard_normal((k, T0, d)) * np.sqrt(s)
@@ -89,7 +88,7 @@ def _downstream_errors(rng: np.random.Generator, W: np.ndarray, w0: np.ndarray, 
     k, M, d = W.shape
     out = np.empty((ridges.size, k, M))
     if T >= d:
-        A = wishart_bartlett(rng, k, d, T)
+        A = bartlett_stack(rng, k, d, T)
         z = rng.standard_normal((k, d))
         root = np.sqrt(s)
         gram = root[:, None] * (A @ A.transpose(0, 2, 1)) * root  # XᵀX
