@@ -3,6 +3,8 @@
 Monte-Carlo checks of the same formulas live in test_simulate.py.
 """
 
+import doctest
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -260,3 +262,10 @@ def test_predict_vectorises_over_T_and_ridge():
             assert grid.test_error[i, j, -1] == pytest.approx(one.test_error, rel=1e-12)
     with pytest.raises(ValueError, match="^ridge"):
         predict_generations(s, ridge=[-1.0])
+
+
+def test_docstring_examples_run():
+    from modelcollapse.generations import exact
+
+    result = doctest.testmod(exact)
+    assert result.failed == 0 and result.attempted > 0

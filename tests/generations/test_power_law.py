@@ -1,5 +1,7 @@
 """Power-law rates, the fast->slow crossover and adaptive regularisation (spec TG §B.4, claims 9-11)."""
 
+import doctest
+
 import numpy as np
 import pytest
 
@@ -104,3 +106,10 @@ def test_input_validation():
         crossover_samples(0, 1.0, 2.0, 0.5)
     with pytest.raises(ValueError, match="^T and error"):
         local_slopes([1, 2], [1.0, -1.0])
+
+
+def test_docstring_examples_run():
+    from modelcollapse.generations import power_law
+
+    result = doctest.testmod(power_law)
+    assert result.failed == 0 and result.attempted > 0

@@ -1,5 +1,7 @@
 """Monte-Carlo of the chain (sufficient statistics) against the formulas, regime by regime."""
 
+import doctest
+
 import numpy as np
 import pytest
 
@@ -134,3 +136,10 @@ def test_adaptive_ridge_and_validation():
         simulate_generations(s, 10, ridge="large")
     with pytest.raises(ValueError, match="^ridge"):
         simulate_generations(s, 10, ridge=[[0.1]])
+
+
+def test_docstring_examples_run():
+    from modelcollapse.generations import simulate
+
+    result = doctest.testmod(simulate)
+    assert result.failed == 0 and result.attempted > 0
