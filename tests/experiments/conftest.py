@@ -1,11 +1,10 @@
-"""Shared fixtures: torch is optional (the [nn] extra), and tests use one CPU thread."""
+"""Tests of the network experiments use one CPU thread (the machine is shared)."""
 
 import pytest
-
-torch = pytest.importorskip("torch")
 
 
 @pytest.fixture(autouse=True)
 def _one_thread():
+    torch = pytest.importorskip("torch")
     torch.set_num_threads(1)
     yield

@@ -6,6 +6,8 @@ import struct
 import numpy as np
 import pytest
 
+pytest.importorskip("torch")
+
 from modelcollapse.experiments.data.images import (
     DEBIAN_FASHION_MNIST,
     load_idx_directory,

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+pytest.importorskip("torch")
+
 from modelcollapse.experiments.data.text import (
     load_documents,
     parse_play,

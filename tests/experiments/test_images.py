@@ -5,12 +5,13 @@ import json
 import numpy as np
 import pytest
 
+pytest.importorskip("torch")
+pytest.importorskip("sklearn")
+
 from modelcollapse.experiments.data.images import load_image_data
 from modelcollapse.experiments.images import ImagesConfig, run_images, summarise_images
 from modelcollapse.experiments.labeller import train_labeller
 from modelcollapse.experiments.two_layer import predict_two_layer, train_two_layer
-
-pytest.importorskip("sklearn")
 
 TINY = ImagesConfig(dataset="digits", n0=60, labeller_width=32, labeller_epochs=20,
                     n_grid=(200, 1300), p2_grid=(0.0, 1.0), seeds=(0,), rf_widths=(300,),

@@ -5,6 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+pytest.importorskip("torch")
+
 from modelcollapse.experiments.mixing import mixture_counts, mixture_rows
 
 

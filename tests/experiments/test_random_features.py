@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+pytest.importorskip("torch")
+
 from modelcollapse.experiments.random_features import RandomFeatureRidge
 
 

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 
 # Subcommand modules, in the order `modelcollapse --help` lists them.
-COMMANDS: tuple[str, ...] = ("predict", "simulate", "tails", "generations", "sweep", "reproduce", "results")
+COMMANDS: tuple[str, ...] = ("predict", "simulate", "tails", "generations", "sweep", "reproduce", "results",
+                             "experiment")
 
 
 def build_parser() -> argparse.ArgumentParser:

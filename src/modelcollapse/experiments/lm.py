@@ -1,0 +1,334 @@
+"""GPT-2-style language models for the Figure 8 experiment (spec SMC §7, paper §4.2, App. A.3).
+
+- :func:`build_model`: a randomly initialised ``transformers`` GPT-2 of a named size;
+- :func:`train_lm`: AdamW with warm-up and cosine decay (the Memory Mosaics recipe quoted in
+  spec SMC §7), held-out loss logged against training tokens, and atomic checkpoints from
+  which a killed run resumes exactly (model, optimiser, step, RNG state);
+- :func:`generate`: batched sampling with temperature, top-p and top-k, using the key/value
+  cache (``kv_cache=False`` recomputes the whole prefix each step, for the benchmark);
+- :func:`synthetic_corpus`: a generated corpus with the optional likelihood filter, cached
+  on disk under the hash of the generator's weights and the sampling settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+from transformers import GPT2Config, GPT2LMHeadModel
+
+from ..config import check_number
+
+# name: (layers, embedding width, heads). The gpt2-* sizes are the paper's (spec SMC §7:
+# width 768, 12 heads; 12, 18 and 24 layers); the others fit a CPU.
+MODEL_SIZES: dict[str, tuple[int, int, int]] = {
+    "tiny": (2, 64, 2),
+    "small": (4, 128, 4),
+    "medium": (6, 256, 8),
+    "gpt2-12L": (12, 768, 12),
+    "gpt2-18L": (18, 768, 12),
+    "gpt2-24L": (24, 768, 12),
+}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation of one language model; defaults follow spec SMC §7 (App. A.3)."""
+
+    steps: int = 20000
+    batch_size: int = 32
+    lr: float = 5e-3
+    min_lr: float = 1e-4
+    warmup: int = 2000
+    weight_decay: float = 0.1
+    beta1: float = 0.9
+    beta2: float = 0.95
+    dropout: float = 0.05
+    grad_clip: float = 1.0
+    eval_every: int = 500  # steps between held-out evaluations
+    checkpoint_every: int = 500  # steps between checkpoints
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "eval_every", "checkpoint_every"):
+            check_number(name, getattr(self, name), low=1, integer=True)
+        check_number("warmup", self.warmup, low=0, integer=True)
+        for name in ("lr", "min_lr", "grad_clip"):
+            check_number(name, getattr(self, name), low=0.0, low_open=True)
+        check_number("weight_decay", self.weight_decay, low=0.0)
+        for name in ("beta1", "beta2", "dropout"):
+            check_number(name, getattr(self, name), low=0.0, high=1.0)
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Sampling settings; the paper's generator uses temperature 1 and top-p 1 (spec SMC §7)."""
+
+    temperature: float = 1.0
+    top_p: float = 1.0
+    top_k: int = 0  # 0: no top-k truncation
+    max_new_tokens: int = 256
+
+    def __post_init__(self) -> None:
+        check_number("temperature", self.temperature, low=0.0, low_open=True)
+        check_number("top_p", self.top_p, low=0.0, high=1.0, low_open=True)
+        check_number("top_k", self.top_k, low=0, integer=True)
+        check_number("max_new_tokens", self.max_new_tokens, low=1, integer=True)
+
+
+def build_model(size: str, vocab_size: int, context: int, *, eos: int, dropout: float = 0.0,
+                seed: int = 0) -> GPT2LMHeadModel:
+    """A randomly initialised GPT-2 of one of :data:`MODEL_SIZES` (seeded)."""
+    if size not in MODEL_SIZES:
+        raise ValueError(f"size must be one of {', '.join(MODEL_SIZES)}, got {size!r}")
+    n_layer, n_embd, n_head = MODEL_SIZES[size]
+    config = GPT2Config(vocab_size=vocab_size, n_positions=context, n_embd=n_embd, n_layer=n_layer,
+                        n_head=n_head, resid_pdrop=dropout, embd_pdrop=dropout, attn_pdrop=dropout,
+                        bos_token_id=eos, eos_token_id=eos)
+    torch.manual_seed(seed)
+    return GPT2LMHeadModel(config)
+
+
+def content_digest(*parts: Any) -> str:
+    """SHA-256 of arrays (their bytes) and JSON-able values, in order."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.tobytes() if isinstance(part, np.ndarray) else
+                 json.dumps(part, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def weights_digest(model: torch.nn.Module) -> str:
+    """SHA-256 of a model's parameters and buffers (the content hash of a generator)."""
+    h = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+def _lr(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up to ``lr``, then cosine decay to ``min_lr`` at ``steps``."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    progress = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
+    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+
+def _batch_rows(step: int, batch_size: int, n_rows: int, seed: int) -> np.ndarray:
+    """Rows of ``step``'s batch: a fresh seeded permutation of the rows for every epoch."""
+    positions = np.arange(step * batch_size, (step + 1) * batch_size)
+    epochs = positions // n_rows
+    rows = np.empty_like(positions)
+    for epoch in np.unique(epochs):
+        perm = np.random.default_rng([seed, int(epoch)]).permutation(n_rows)
+        mask = epochs == epoch
+        rows[mask] = perm[positions[mask] % n_rows]
+    return rows
+
+
+@torch.no_grad()
+def evaluate(model: GPT2LMHeadModel, blocks: np.ndarray, batch_size: int = 64) -> float:
+    """Mean next-token cross-entropy (nats) over ``blocks`` (rows of context + 1 tokens)."""
+    was_training = model.training
+    model.eval()
+    device = model.device
+    total, count = 0.0, 0
+    for i in range(0, len(blocks), batch_size):
+        b = torch.as_tensor(blocks[i:i + batch_size], dtype=torch.long, device=device)
+        logits = model(b[:, :-1]).logits
+        total += F.cross_entropy(logits.flatten(0, 1).float(), b[:, 1:].flatten(), reduction="sum").item()
+        count += b[:, 1:].numel()
+    model.train(was_training)
+    return total / count
+
+
+def _save_atomic(obj: dict[str, Any], path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def train_lm(model: GPT2LMHeadModel, train_blocks: np.ndarray, eval_blocks: np.ndarray,
+             cfg: TrainConfig, *, seed: int = 0, checkpoint: str | os.PathLike | None = None,
+             desc: str | None = None) -> dict[str, Any]:
+    """Train ``model`` in place on ``train_blocks`` (rows of context + 1 tokens).
+
+    Each step takes ``batch_size`` rows in a seeded order (a new permutation each epoch);
+    the held-out loss on ``eval_blocks`` is recorded every ``eval_every`` steps and at the
+    end. With ``checkpoint`` (a file path), state is saved atomically every
+    ``checkpoint_every`` steps and at the end, and a run started with an existing
+    checkpoint continues from it, giving the same result as an uninterrupted run. A
+    finished checkpoint just loads the model. ``desc`` turns the progress bar on.
+
+    Returns ``{"curve": [{"step", "tokens", "eval_loss"}...], "eval_loss", "train_loss",
+    "tokens", "tokens_per_second"}``; tokens/s covers the steps run in this call.
+    """
+    device = model.device
+    context = train_blocks.shape[1] - 1
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2),
+                            weight_decay=cfg.weight_decay)
+    state: dict[str, Any] = {"step": 0, "curve": [], "train_loss": float("nan")}
+    path = None if checkpoint is None else Path(checkpoint)
+    if path is not None and path.exists():
+        saved = torch.load(path, map_location=device, weights_only=False)
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["optimizer"])
+        torch.set_rng_state(saved["rng"])
+        state = saved["state"]
+    tokens_per_step = cfg.batch_size * context
+
+    def save() -> None:
+        if path is not None:
+            _save_atomic({"model": model.state_dict(), "optimizer": opt.state_dict(),
+                          "rng": torch.get_rng_state(), "state": state}, path)
+
+    model.train()
+    start_step, start = state["step"], time.perf_counter()
+    bar = tqdm(range(start_step, cfg.steps), desc=desc, initial=start_step, total=cfg.steps,
+               disable=desc is None, leave=False)
+    for step in bar:
+        for group in opt.param_groups:
+            group["lr"] = _lr(step, cfg)
+        rows = _batch_rows(step, cfg.batch_size, len(train_blocks), seed)
+        b = torch.as_tensor(train_blocks[rows], dtype=torch.long, device=device)
+        logits = model(b[:, :-1]).logits
+        loss = F.cross_entropy(logits.flatten(0, 1).float(), b[:, 1:].flatten())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        state["step"], state["train_loss"] = step + 1, loss.item()
+        if (step + 1) % cfg.eval_every == 0 or step + 1 == cfg.steps:
+            ev = evaluate(model, eval_blocks)
+            state["curve"].append({"step": step + 1, "tokens": (step + 1) * tokens_per_step,
+                                   "eval_loss": ev})
+            bar.set_postfix(loss=f"{loss.item():.3f}", eval=f"{ev:.3f}", refresh=False)
+        elif step % 10 == 0:
+            bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+        if (step + 1) % cfg.checkpoint_every == 0 or step + 1 == cfg.steps:
+            save()
+    elapsed = time.perf_counter() - start
+    ran = cfg.steps - start_step
+    model.eval()
+    return {"curve": state["curve"], "eval_loss": state["curve"][-1]["eval_loss"],
+            "train_loss": state["train_loss"], "tokens": cfg.steps * tokens_per_step,
+            "tokens_per_second": ran * tokens_per_step / elapsed if ran else float("nan")}
+
+
+def _filter_logits(logits: torch.Tensor, s: Sampling) -> torch.Tensor:
+    """Temperature, then top-k, then top-p (nucleus) truncation of next-token logits."""
+    logits = logits / s.temperature
+    if s.top_k:
+        kth = torch.topk(logits, min(s.top_k, logits.shape[-1]), dim=-1).values[:, -1:]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if s.top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, descending=True, dim=-1)
+        cum = torch.softmax(sorted_logits, dim=-1).cumsum(dim=-1)
+        # drop a token when the tokens ranked above it already hold top_p of the mass
+        drop = (cum - torch.softmax(sorted_logits, dim=-1)) >= s.top_p
+        logits = logits.masked_fill(drop.scatter(-1, order, drop), float("-inf"))
+    return logits
+
+
+@torch.no_grad()
+def generate(model: GPT2LMHeadModel, n_sequences: int, sampling: Sampling, *, eos: int,
+             generator: torch.Generator, kv_cache: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sample ``n_sequences`` documents in one batch, each prompted by ``eos`` alone.
+
+    Returns ``(tokens, logprob)``: ``tokens`` (n × T, T ≤ max_new_tokens) holds each
+    document followed by ``eos`` and then ``eos`` padding, or is cut at max_new_tokens;
+    ``logprob`` is each document's mean log-likelihood per token under the untempered,
+    untruncated model (the quality filter's score). With ``kv_cache`` each step feeds one
+    token and reuses the cached keys and values; without it the whole prefix is recomputed.
+    """
+    model.eval()
+    device = model.device
+    limit = min(sampling.max_new_tokens, model.config.n_positions - 1)
+    seq = torch.full((n_sequences, 1), eos, dtype=torch.long, device=device)
+    done = torch.zeros(n_sequences, dtype=torch.bool, device=device)
+    total_lp = torch.zeros(n_sequences, device=device)
+    length = torch.zeros(n_sequences, device=device)
+    past = None
+    for _ in range(limit):
+        if kv_cache:
+            out = model(seq[:, -1:] if past is not None else seq, past_key_values=past, use_cache=True)
+            past = out.past_key_values
+        else:
+            out = model(seq, use_cache=False)
+        logits = out.logits[:, -1, :].float()
+        probs = torch.softmax(_filter_logits(logits, sampling), dim=-1)
+        nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+        nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
+        lp = torch.log_softmax(logits, dim=-1).gather(1, nxt[:, None]).squeeze(1)
+        total_lp += torch.where(done, 0.0, lp)
+        length += (~done).float()
+        seq = torch.cat([seq, nxt[:, None]], dim=1)
+        done |= nxt == eos
+        if bool(done.all()):
+            break
+    return seq[:, 1:], total_lp / length.clamp(min=1)
+
+
+def synthetic_corpus(model: GPT2LMHeadModel, n_tokens: int, sampling: Sampling, *, eos: int,
+                     seed: int = 0, batch_size: int = 64, keep_fraction: float = 1.0,
+                     cache_dir: str | os.PathLike | None = None,
+                     progress: bool = False) -> tuple[np.ndarray, dict[str, Any]]:
+    """A token stream of at least ``n_tokens`` generated tokens, documents ending in ``eos``.
+
+    The quality filter (the paper filters poor generations; its criterion is [OPEN] in spec
+    SMC §7) keeps the ``keep_fraction`` of documents with the highest mean log-likelihood
+    under the generator and drops empty ones. With ``cache_dir`` the stream is stored as
+    ``corpus-<hash>.npy``, the hash covering the generator's weights and every argument
+    that changes the output, and reused when present. Returns the stream and a summary
+    (documents generated and kept, seconds, generated tokens/s, whether it was cached).
+    """
+    check_number("n_tokens", n_tokens, low=1, integer=True)
+    check_number("keep_fraction", keep_fraction, low=0.0, high=1.0, low_open=True)
+    key = content_digest(weights_digest(model), asdict(sampling), n_tokens, eos, seed, batch_size,
+                  keep_fraction)
+    path = None if cache_dir is None else Path(cache_dir) / f"corpus-{key[:20]}.npy"
+    if path is not None and path.exists():
+        meta = json.loads(path.with_suffix(".json").read_text())
+        return np.load(path), {**meta, "cached": True}
+    gen = torch.Generator(device=model.device).manual_seed(seed)
+    docs: list[np.ndarray] = []
+    scores: list[float] = []
+    kept_tokens, generated, start = 0, 0, time.perf_counter()
+    bar = tqdm(total=n_tokens, desc="sampling synthetic corpus", disable=not progress, leave=False)
+    while kept_tokens < n_tokens:
+        tokens, logprob = generate(model, batch_size, sampling, eos=eos, generator=gen)
+        for row, score in zip(tokens.cpu().numpy(), logprob.cpu().tolist(), strict=True):
+            ends = np.flatnonzero(row == eos)
+            doc = row[: ends[0]] if len(ends) else row
+            generated += len(doc) + 1
+            if len(doc):
+                docs.append(np.append(doc, eos).astype(np.int32))
+                scores.append(score)
+        # the filter keeps the top keep_fraction by likelihood; the shortest such share of
+        # the documents is a lower bound on the tokens it will keep
+        lengths = np.sort(np.array([len(d) for d in docs]))
+        kept_tokens = int(np.sum(lengths[: int(len(docs) * keep_fraction)]))
+        bar.update(min(kept_tokens, n_tokens) - bar.n)
+    bar.close()
+    seconds = time.perf_counter() - start
+    order = np.argsort(scores, kind="stable")[::-1][: max(1, int(len(docs) * keep_fraction))]
+    stream = np.concatenate([docs[i] for i in sorted(order)])
+    meta = {"documents": len(docs), "kept_documents": len(order), "tokens": len(stream),
+            "generated_tokens": generated, "seconds": seconds,
+            "generated_tokens_per_second": generated / seconds, "key": key}
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path.with_suffix(".tmp.npy"), stream)
+        os.replace(path.with_suffix(".tmp.npy"), path)
+        path.with_suffix(".json").write_text(json.dumps(meta))
+    return stream, {**meta, "cached": False}
