@@ -1,0 +1,48 @@
+"""Figure builders: theory lines carry the predicted values, markers the simulated ones."""
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from modelcollapse.generations import GenerationsSetting, optimal_ridge, predict_generations
+from modelcollapse.generations.figures import error_vs_generations, error_vs_ridge, rate_crossover
+
+SMALL = GenerationsSetting(d=20, T=50, T0=40, generations=4, sigma=0.5, sigma0=0.5)
+
+
+def lines(fig):
+    return {line.get_label(): line for line in fig.axes[0].get_lines()}
+
+
+def test_error_vs_generations_draws_theory_and_markers():
+    fig = error_vs_generations(SMALL, ridges=(0.0, 0.2), seeds=20)
+    assert isinstance(fig, Figure)
+    drawn = lines(fig)
+    expected = predict_generations(SMALL, ridge=0.2, by_generation=True).test_error
+    assert drawn["λ = 0.2"].get_ydata() == pytest.approx(expected)
+    assert len(fig.axes[0].containers) == 2  # one errorbar set per ridge
+    fig.savefig(io.BytesIO(), format="png")
+
+
+def test_error_vs_ridge_marks_the_moving_optimum():
+    fig = error_vs_ridge(SMALL, generations=(0, 4), ridges=np.geomspace(1e-2, 10, 30))
+    stars = [line for line in fig.axes[0].get_lines() if line.get_marker() == "*" and len(line.get_xdata())]
+    best = optimal_ridge(SMALL, by_generation=True)
+    assert sorted(float(s.get_xdata()[0]) for s in stars) == pytest.approx([best[0], best[4]])
+    assert best[4] > best[0]
+    assert not fig.axes[0].containers  # seeds=0: theory only
+
+
+def test_rate_crossover_has_rate_guides_and_crossover():
+    s = GenerationsSetting(d=300, T=100, T0=600, generations=1, sigma=0.0, sigma0=3e-2,
+                           spectrum="power:2", source=0.5)
+    T = np.geomspace(10, 250, 5)
+    fig = rate_crossover(s, T=T, generations=(0, 1), seeds=4)
+    drawn = lines(fig)
+    assert {"fast rate $T^{-2}$", "slow rate $T^{-0.667}$", "T* (eq. B.20)"} <= set(drawn)
+    assert drawn["T* (eq. B.20)"].get_xdata()[0] == pytest.approx(1 / 3e-2)
+    tuned = predict_generations(s, T=T, ridge="adaptive").test_error
+    assert drawn["n = 1, tuned λ"].get_ydata() == pytest.approx(tuned)
+    assert len(fig.axes[0].containers) == 2
