@@ -97,6 +97,15 @@ def test_interpolation_threshold_is_infinite_with_a_note():
     assert p.test_error == pytest.approx(40 / 59) and p.note is None
 
 
+@pytest.mark.parametrize("T0", [39, 40, 41])
+@pytest.mark.parametrize("spectrum", ["isotropic", "power:1.5"])
+def test_generator_threshold_diverges_only_with_noise(T0, spectrum):
+    s = GenerationsSetting(d=40, T=100, T0=T0, generations=2, ridge=0.1, spectrum=spectrum)
+    assert np.all(np.isinf(predict_generations(s, by_generation=True).test_error[1:]))
+    quiet = predict_generations(s.replace(sigma0=0.0), by_generation=True)
+    assert np.all(np.isfinite(quiet.test_error)) and quiet.note is None
+
+
 # -- (B-ii) ------------------------------------------------------------------------------
 def test_claim_3_ridge_downstream():
     """λ = 0.3: E_n = E_clean + n σ0² ρ_raw/(T0 − d − 1) with ρ_raw ≈ 15.91 (eq. (B.10)).

@@ -242,23 +242,27 @@ def generator_moments(setting: GenerationsSetting) -> GeneratorMoments:
     exact = True
     for m, (t0, s0) in enumerate(zip(T0s, sigma0s, strict=True), start=1):
         p_prev, v_prev = mean[m - 1], var[m - 1]
-        # σ0² per generation, +inf where the least-squares noise diverges, 0 when noise-free
-        # (kept apart so a vanishing denominator never meets a vanishing noise).
-        noise = 0.0 if s0 == 0 else (np.inf if abs(t0 - d) <= 1 else s0**2)
+        # Noise-free steps add nothing even where a noisy fit would diverge (|T0 − d| <= 1).
+        noisy, diverges = s0 > 0, abs(t0 - d) <= 1
         if t0 >= d:
             mean[m] = p_prev
-            var[m] = v_prev + (mult * noise / (s * (t0 - d - 1)) if noise else 0.0)
+            if noisy:
+                var[m] = np.inf if diverges else v_prev + mult * s0**2 / (s * (t0 - d - 1))
+            else:
+                var[m] = v_prev
         elif spec.is_isotropic:
             psi = t0 / d
             mean[m] = psi * p_prev
-            var[m] = (psi * v_prev + psi * (1 - psi) * p_prev**2 * W
-                      + (noise * t0 / ((d - t0 - 1) * s) if noise else 0.0))
+            var[m] = psi * v_prev + psi * (1 - psi) * p_prev**2 * W
+            if noisy:
+                var[m] = np.inf if diverges else var[m] + s0**2 * t0 / ((d - t0 - 1) * s)
         else:
             exact = False
             k0 = float(solve_kappa(t0, 0.0, spec))
             p = s / (s + k0)
             h = s / (s + k0) ** 2
             carried = k0**2 * float(h @ (p_prev**2 * W + v_prev))
+            noise = (np.inf if diverges else s0**2) if noisy else 0.0
             mean[m] = p * p_prev
             var[m] = p * p * v_prev + mult * h * (carried + noise) / (t0 - float(mult @ (p * p)))
     return GeneratorMoments(mean=mean, var=var, exact=exact)
