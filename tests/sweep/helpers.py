@@ -6,6 +6,8 @@ import os
 import time
 
 import numpy as np
+import scipy.linalg  # noqa: F401  (loads a second BLAS for blas_threads)
+from threadpoolctl import threadpool_info
 
 from modelcollapse import Setting
 
@@ -33,3 +35,8 @@ def picky(setting: Setting, seed_index: int, base_seed: int, method: str) -> flo
     if seed_index % 2:
         raise RuntimeError(f"seed {seed_index} refused")
     return float(seed_index)
+
+
+def blas_threads(setting: Setting, seed_index: int, base_seed: int, method: str) -> float:
+    """The largest thread count of any BLAS/OpenMP pool loaded in the worker."""
+    return float(max(pool["num_threads"] for pool in threadpool_info()))

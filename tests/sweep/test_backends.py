@@ -31,6 +31,14 @@ def test_local_results_do_not_depend_on_worker_count(tmp_path):
     assert one == two  # exact float equality, row by row
 
 
+def test_workers_run_blas_single_threaded(tmp_path):
+    sweep = Sweep.grid("threads", Setting(d=2, n=10), seeds=4,
+                       task="tests.sweep.helpers:blas_threads", n=[10, 20])
+    with Store(tmp_path / "r.duckdb") as store:
+        run_sweep(sweep, store, LocalBackend(2), progress=False)
+        assert [r["test_error"] for r in store.rows("threads")] == [1.0] * 8
+
+
 def test_dask_local_cluster_matches_local_bitwise(tmp_path):
     distributed = pytest.importorskip("distributed")
     local = _values(tmp_path / "local.duckdb", LocalBackend(2))

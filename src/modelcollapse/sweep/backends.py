@@ -3,7 +3,7 @@
 Both backends take a list of :class:`~modelcollapse.sweep.spec.Task` and yield batches of
 :class:`~modelcollapse.sweep.tasks.Outcome` as tasks finish (a batch is everything that
 finished since the last one, so the store commits it in one transaction). Every task runs
-through :func:`~modelcollapse.sweep.tasks.execute` with single-threaded BLAS, so results are
+through :func:`~modelcollapse.sweep.tasks.execute_chunk` with single-threaded BLAS, so results are
 bitwise identical whichever backend and however many workers ran them.
 
 - :class:`LocalBackend` (the default): ``workers`` processes on this machine, nothing to

@@ -5,14 +5,14 @@ only on its arguments: a number (the test error), a dict holding at least ``test
 an object with ``to_dict()``/a dataclass giving such a dict. Built in:
 
 - ``"simulate"``: one Monte-Carlo seed, ``modelcollapse.simulate.simulate_one`` (spec SMC
-  §8.3);
+  §8.3), with the seed's generator ``SeedSequence(base_seed, spawn_key=(seed_index,))``;
 - ``"theory"``: the deterministic equivalent ``modelcollapse.predict`` (spec SMC §2–§5); the
   seed is ignored, which makes it a cheap way to exercise a sweep.
 
 Any other kind is an import path ``"package.module:function"``, resolved inside the worker,
 so it works on local processes and on remote Dask workers alike.
 
-:func:`execute` limits BLAS to one thread in the worker process before the first task
+:func:`execute_chunk`, which every backend runs, limits BLAS to one thread in the worker
 (threadpoolctl): a worker count or a cluster must never change the arithmetic, so results
 are bitwise identical whichever backend ran them.
 """
@@ -31,33 +31,25 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..config import Setting
+from ..theory import predict
 from .spec import Task
 
 TaskFunction = Callable[[Setting, int, int, str], Any]
 
-_blas_limit: threadpool_limits | None = None
 
-
-def _simulate(setting: Setting, seed_index: int, base_seed: int, method: str) -> Any:
-    from ..simulate import simulate_one  # imported lazily: workers only pay for what they run
-
-    return simulate_one(setting, seed_index, base_seed, method)
-
-
-def _theory(setting: Setting, seed_index: int, base_seed: int, method: str) -> dict[str, Any]:
-    from ..theory import predict
-
+def theory_task(setting: Setting, seed_index: int, base_seed: int, method: str) -> dict[str, Any]:
+    """The "theory" kind: ``predict(setting)``; seed and method do not matter."""
     return predict(setting).to_dict()
 
 
-BUILTIN_KINDS: dict[str, TaskFunction] = {"simulate": _simulate, "theory": _theory}
+# Built-in kinds, as import paths so that resolving one imports everything it needs.
+BUILTIN_KINDS: dict[str, str] = {"simulate": "modelcollapse.simulate:simulate_one",
+                                 "theory": "modelcollapse.sweep.tasks:theory_task"}
 
 
 def resolve(kind: str) -> TaskFunction:
     """The function behind a task kind (a built-in name or ``"module:function"``)."""
-    if kind in BUILTIN_KINDS:
-        return BUILTIN_KINDS[kind]
-    module, sep, name = kind.partition(":")
+    module, sep, name = BUILTIN_KINDS.get(kind, kind).partition(":")
     if not sep or not module or not name:
         raise ValueError(f"task: {kind!r} is neither {' nor '.join(BUILTIN_KINDS)} "
                          "nor a 'package.module:function' path")
@@ -106,15 +98,23 @@ class Outcome:
 
 
 def execute_chunk(tasks: Sequence[Task]) -> list[Outcome]:
-    """Run several tasks in one round trip (cheap tasks would otherwise pay per-task IPC)."""
+    """Run several tasks in one round trip with single-threaded BLAS (what backends call).
+
+    The task modules are imported first, so the limit also covers the BLAS libraries they
+    load (threadpoolctl only reaches libraries already loaded). Limiting costs a few ms, so
+    it is done once per chunk rather than per task.
+    """
+    for kind in {t.kind for t in tasks}:
+        try:
+            resolve(kind)
+        except ValueError:
+            continue  # reported by execute, task by task
+    threadpool_limits(limits=1)
     return [execute(t) for t in tasks]
 
 
 def execute(task: Task) -> Outcome:
-    """Run one task in the current process with single-threaded BLAS; never raises."""
-    global _blas_limit
-    if _blas_limit is None:
-        _blas_limit = threadpool_limits(limits=1)
+    """Run one task in the current process as it is configured; never raises."""
     start = time.perf_counter()
     try:
         fn = resolve(task.kind)
