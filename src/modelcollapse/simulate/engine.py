@@ -169,7 +169,7 @@ def _run(setting: Setting, grid: np.ndarray, seeds: int, seed: int, method: str,
         else:
             with ProcessPoolExecutor(workers, initializer=_limit_blas,
                                      initargs=(blas_threads,)) as pool:
-                for row in pool.map(job, range(seeds)):
+                for row in pool.map(job, range(seeds), chunksize=max(1, seeds // (8 * workers))):
                     rows.append(row)
                     bar.update()
     return np.array(rows), method, time.perf_counter() - start

@@ -1,0 +1,64 @@
+"""``modelcollapse simulate`` (cli/simulate.py): the contract shared with ``predict``."""
+
+import json
+
+import pytest
+
+from modelcollapse.cli import main
+from modelcollapse.simulate import engine
+
+ARGS = ["--d", "30", "--n", "200", "--p2", "0.2", "--c2", "1"]
+
+
+def _run(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_output_is_one_object_comparable_with_predict(capsys):
+    code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "5", "--seed", "3", "--json"])
+    assert code == 0 and err == ""
+    result = json.loads(out)
+    assert {"test_error", "sem", "seeds", "method", "seconds"} <= set(result)
+    assert result["seeds"] == 5 and result["seed"] == 3 and result["method"] == "sufficient"
+    code, out, _ = _run(capsys, ["predict", *ARGS, "--json"])
+    theory = json.loads(out)
+    shared = {k for k in theory if k in result and k not in ("test_error", "method")}
+    assert {"d", "n", "p2", "c2", "sigma", "ridge", "model", "spectrum"} <= shared
+    assert all(theory[k] == result[k] for k in shared)
+
+
+def test_random_projections_and_options(capsys):
+    code, out, _ = _run(capsys, ["simulate", "--model", "random-projections", "--m", "20", *ARGS,
+                                 "--ridge", "0.1", "--spectrum", "power:1.5", "--method", "direct",
+                                 "--seeds", "3", "--iterations", "2", "--json"])
+    result = json.loads(out)
+    assert code == 0 and result["method"] == "direct" and result["iterations"] == 2
+    assert len(result["errors"]) == 3 and result["test_error"] > 0
+
+
+@pytest.mark.parametrize(("argv", "name"), [
+    (["--d", "30", "--n", "200", "--p2", "1.5", "--c2", "1"], "p2"),
+    (["--model", "random-projections", *ARGS], "m"),
+    ([*ARGS, "--seeds", "0"], "seeds"),
+    ([*ARGS, "--spectrum", "cubic"], "spectrum"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, name):
+    code, out, err = _run(capsys, ["simulate", *argv, "--json"])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and name in err and "Traceback" not in err
+
+
+def test_unknown_method_is_rejected_by_argparse(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["simulate", *ARGS, "--method", "exact"])
+    assert exit_info.value.code == 2
+
+
+def test_progress_bar_on_stderr_unless_json(capsys, monkeypatch):
+    monkeypatch.setattr(engine, "PROGRESS_DELAY", 0.0)
+    code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "3"])
+    assert code == 0 and "simulate (sufficient)" in err and "test_error" in out
+    code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "3", "--json"])
+    assert err == ""
