@@ -6,10 +6,15 @@ multinomial draw over ~1e6 items (well under a second). Generation chains (mecha
 of spec TG §A.3) are simulated literally, one multinomial per generation, sparse where the
 previous generation's support is.
 
-Truncation. Items beyond the support size N are counted as unseen (their mass goes to one
-extra "tail" bucket, so the draws stay exact on the head). The resulting upward bias is at most
-T·Σ_{i>N} p_i q̄_i with q̄_i the mean training probability of item i, reported as
-``truncation_bound`` (for mechanism B it uses the mean-field normaliser of :mod:`.transforms`).
+Truncation. The multinomial runs over the first N items plus one bucket holding the training
+mass beyond them, so the head counts are exact. When the training law is a single power law
+beyond N (clean data, a cut k ≤ N mixed or not, temperature), the samples in the bucket are
+then placed on items by inverse-transform Pareto sampling, and the distinct items they hit are
+learnt: the simulation is unbiased up to the midpoint rounding, a relative γ(γ + 1)/(24 N²)
+of the tail mass. Otherwise (chains, cuts beyond N) they count as unseen, an upward bias of at
+most T·Σ_{i>N} p_i q̄_i (q̄_i the mean training probability of item i; for mechanism B with
+the mean-field normaliser of :mod:`.transforms`). Either bound is reported as
+``truncation_bound``.
 
 >>> r = simulate(TailsSetting(beta=2.0, T=1e4), seeds=4)
 >>> abs(r.test_error - 0.00691) < 5 * r.sem
@@ -31,6 +36,7 @@ from .hutter import clean_error, tail_mass, zipf_norm, zipf_probs
 from .transforms import top_p_cut
 
 MIN_SUPPORT, MAX_SUPPORT = 1 << 16, 1 << 22
+MAX_TAIL_DRAWS = 1 << 23  # beyond this many samples past the support, count them as lost
 
 
 @dataclass(frozen=True)
@@ -71,39 +77,70 @@ def simulate(setting: TailsSetting, seeds: int = 8, *, support: int | None = Non
     p = zipf_probs(setting.beta, N)
     lost_tail = tail_mass(setting.beta, N)
     errors = np.empty(seeds)
+    tail_sampled = True
     for s in range(seeds):
         rng = np.random.default_rng([seed, s])
-        known = _known(setting, p, lost_tail, rng)
-        errors[s] = p @ ~known + lost_tail
+        known, beyond, gamma = _known(setting, p, rng)
+        found = 0.0
+        if gamma is not None and beyond <= MAX_TAIL_DRAWS:
+            found = _tail_hits_mass(rng, beyond, gamma, N, setting.beta)
+        else:
+            tail_sampled = False
+        errors[s] = p @ ~known + lost_tail - found
+    if tail_sampled:
+        gamma = setting.trained_beta
+        bound = gamma * (gamma + 1) / (24 * N**2) * lost_tail
+    else:
+        bound = _truncation_bound(setting, N)
     return SimulationResult(float(errors.mean()), float(errors.std(ddof=1) / math.sqrt(seeds)),
-                            errors, N, _truncation_bound(setting, N))
+                            errors, N, bound)
 
 
-def _draw(rng: np.random.Generator, count: float, head: np.ndarray) -> np.ndarray:
-    """Multinomial counts of ``count`` samples on ``head`` (sum ≤ 1; the rest is the tail bucket)."""
+def _draw(rng: np.random.Generator, count: float, head: np.ndarray) -> tuple[np.ndarray, int]:
+    """Multinomial counts of ``count`` samples on ``head`` and the number beyond it (the bucket)."""
     bucket = max(0.0, 1.0 - float(head.sum()))
-    return rng.multinomial(int(count), np.append(head, bucket))[:-1]
+    counts = rng.multinomial(int(count), np.append(head, bucket))
+    return counts[:-1], int(counts[-1])
 
 
-def _known(s: TailsSetting, p: np.ndarray, lost_tail: float, rng: np.random.Generator) -> np.ndarray:
-    """Boolean mask of head items the downstream model answers correctly."""
+def _tail_hits_mass(rng: np.random.Generator, draws: int, gamma: float, N: int, beta: float) -> float:
+    """Σ p_i over the distinct items hit by ``draws`` samples of ∝ i^(−γ) on i > N.
+
+    Items are round(X) with X Pareto on [N + 1/2, ∞), density ∝ x^(−γ): the midpoint rule for
+    each item's probability, off by a relative γ(γ + 1)/(24 i²) at most.
+    """
+    if draws == 0:
+        return 0.0
+    x = (N + 0.5) * (1.0 - rng.random(draws)) ** (-1.0 / (gamma - 1.0))
+    items = np.unique(np.round(x))
+    return float(zipf_norm(beta) * np.sum(items ** -beta))
+
+
+def _known(s: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, int, float | None]:
+    """Head items the downstream model answers correctly, the number of its training samples
+    beyond the head, and their Zipf exponent when the training law is a single power law there
+    (``None``, e.g. for chains, means those samples are counted as lost: see the bound)."""
     T = s.T
     if s.temperature is not None:
-        return _draw(rng, T, zipf_probs(s.trained_beta, p.size)) > 0
+        counts, beyond = _draw(rng, T, zipf_probs(s.trained_beta, p.size))
+        return counts > 0, beyond, s.trained_beta
     if s.generations == 0:
         k = s.k if s.k is not None else (top_p_cut(s.beta, s.top_p) if s.top_p is not None else None)
         if k is None:
-            return _draw(rng, T, p) > 0
+            counts, beyond = _draw(rng, T, p)
+            return counts > 0, beyond, s.beta
         head_mass = 1.0 - tail_mass(s.beta, k)
         q = np.where(np.arange(1, p.size + 1) <= k, p / head_mass, 0.0)
-        return _draw(rng, T, (1 - s.pi) * q + s.pi * p) > 0
+        counts, beyond = _draw(rng, T, (1 - s.pi) * q + s.pi * p)
+        return counts > 0, beyond, (s.beta if k <= p.size else None)
     T0 = s.T if s.T0 is None else s.T0
     if s.mechanism == "C":
-        known = _draw(rng, T, p) > 0
+        counts, beyond = _draw(rng, T, p)
+        known = counts > 0
         for _ in range(s.generations):
-            known &= _draw(rng, T0, p) > 0
-        return known
-    counts = _draw(rng, T0, p)
+            known &= _draw(rng, T0, p)[0] > 0
+        return known, beyond, None
+    counts = _draw(rng, T0, p)[0]
     for _ in range(s.generations - 1):
         idx = np.flatnonzero(counts)
         # A resamples the empirical distribution; B keeps the support with p-weights
@@ -112,7 +149,8 @@ def _known(s: TailsSetting, p: np.ndarray, lost_tail: float, rng: np.random.Gene
         counts[idx] = rng.multinomial(int(T0), weights / weights.sum())
     q = counts / counts.sum() if s.mechanism == "A" else np.where(counts > 0, p, 0.0)
     q = q / q.sum()
-    return _draw(rng, T, (1 - s.pi) * q + s.pi * p) > 0
+    counts, beyond = _draw(rng, T, (1 - s.pi) * q + s.pi * p)
+    return counts > 0, beyond, None
 
 
 def _truncation_bound(s: TailsSetting, N: int) -> float:
