@@ -7,7 +7,8 @@ import pytest
 
 from modelcollapse import Spectrum
 from modelcollapse.generations import GenerationsSetting, predict_generations
-from modelcollapse.generations.simulate import bartlett_stack, simulate_generations
+from modelcollapse.generations.simulate import bartlett_stack, simulate_generations, simulate_one
+from modelcollapse.sweep import LocalBackend, Store, Sweep, run_sweep
 
 from .agreement import assert_within
 from .test_exact import CLAIM1, harmonic
@@ -143,3 +144,25 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(simulate)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_sweep_task_runs_through_the_results_store(tmp_path):
+    base = GenerationsSetting(d=10, T=40, T0=30, generations=2, sigma=0.5, sigma0=0.5)
+    sweep = Sweep("generations-demo", (base, base.replace(ridge=0.1)), seeds=150,
+                  task="modelcollapse.generations.simulate:simulate_one")
+    with Store(str(tmp_path / "r.duckdb")) as store:
+        run_sweep(sweep, store, LocalBackend(1), progress=False)
+        points = {p.config["ridge"]: p for p in store.points("generations-demo")}
+    for ridge, point in points.items():
+        assert point.seeds == 150
+        assert_within(predict_generations(base, ridge=ridge).test_error, point.mean, point.sem)
+
+
+def test_simulate_one_is_a_pure_function_of_its_seed():
+    s = GenerationsSetting(d=8, T=20, T0=(12, 5), generations=2, sigma=0.3, sigma0=0.4, ridge=0.05)
+    a, b = simulate_one(s, 3, 7), simulate_one(s, 3, 7)
+    assert a == b and len(a["test_error_by_generation"]) == 3
+    assert a["test_error"] == a["test_error_by_generation"][-1]
+    assert simulate_one(s, 4, 7)["test_error"] != a["test_error"]
+    with pytest.raises(ValueError, match="^method"):
+        simulate_one(s, 0, 0, "direct")

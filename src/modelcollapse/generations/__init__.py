@@ -7,5 +7,7 @@ scaling-law consequences (rates, crossover, adaptive regularisation).
 
 from .config import GenerationsSetting
 from .exact import GenerationsPrediction, optimal_ridge, predict_generations
+from .simulate import GenerationsSimulation, simulate_generations
 
-__all__ = ["GenerationsPrediction", "GenerationsSetting", "optimal_ridge", "predict_generations"]
+__all__ = ["GenerationsPrediction", "GenerationsSetting", "GenerationsSimulation", "optimal_ridge",
+           "predict_generations", "simulate_generations"]

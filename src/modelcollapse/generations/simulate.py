@@ -111,6 +111,42 @@ def _downstream_errors(rng: np.random.Generator, W: np.ndarray, w0: np.ndarray, 
     return out
 
 
+def _resolve_ridges(setting: GenerationsSetting, ridge: Any) -> np.ndarray:
+    choice = setting.ridge if ridge is None else ridge
+    if isinstance(choice, str):
+        if choice != ADAPTIVE:
+            raise ValueError(f"ridge must be a number >= 0 or 'adaptive', got {choice!r}")
+        choice = optimal_ridge(setting)
+    ridges = np.asarray(choice, dtype=float)
+    if ridges.ndim > 1 or not np.all(np.isfinite(ridges)) or np.any(ridges < 0):
+        raise ValueError("ridge must be a finite number >= 0 or a 1-d array of them")
+    return ridges
+
+
+def _draw(rng: np.random.Generator, setting: GenerationsSetting, seeds: int,
+          ridges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Errors of ``seeds`` independent chains: test (ridges, seeds, n + 1), generator (seeds, n + 1)."""
+    s, energy, _ = setting.covariance.per_direction()
+    d = setting.d
+    w0 = np.sqrt(setting.norm2 * energy)
+    T0s, sigma0s = setting.schedule
+    widest = max([d, setting.T, *T0s.astype(int)])
+    chunk = int(max(1, min(seeds, _CHUNK_ELEMENTS // (d * widest))))
+    test, gen = [], []
+    # Stacks of small matrices: a multi-threaded BLAS only adds contention (measured ~15x
+    # slower on a shared 2-core machine), so the linear algebra runs on one thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, seeds, chunk):
+            k = min(chunk, seeds - start)
+            chain = [np.broadcast_to(w0, (k, d))]
+            for t0, s0 in zip(T0s.astype(int), sigma0s, strict=True):
+                chain.append(_generator_step(rng, chain[-1], s, int(t0), float(s0)))
+            W = np.stack(chain, axis=1)
+            gen.append(np.einsum("kmd,d,kmd->km", W - w0, s, W - w0))
+            test.append(_downstream_errors(rng, W, w0, s, setting.T, setting.sigma, ridges))
+    return np.concatenate(test, axis=1), np.concatenate(gen, axis=0)
+
+
 def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed: int = 0,
                          ridge: Any = None, by_generation: bool = False) -> GenerationsSimulation:
     """Monte-Carlo estimate of the chain's test error over ``seeds`` independent runs.
@@ -127,45 +163,35 @@ def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed:
     (0.3494, True)
     """
     seeds = int(check_number("seeds", seeds, low=2, integer=True))
-    choice = setting.ridge if ridge is None else ridge
-    if isinstance(choice, str):
-        if choice != ADAPTIVE:
-            raise ValueError(f"ridge must be a number >= 0 or 'adaptive', got {choice!r}")
-        choice = optimal_ridge(setting)
-    ridges = np.asarray(choice, dtype=float)
-    if ridges.ndim > 1 or not np.all(np.isfinite(ridges)) or np.any(ridges < 0):
-        raise ValueError("ridge must be a finite number >= 0 or a 1-d array of them")
-    flat = np.atleast_1d(ridges)
-    spec = setting.covariance
-    s, energy, _ = spec.per_direction()
-    d, n = setting.d, setting.generations
-    w0 = np.sqrt(setting.norm2 * energy)
-    T0s, sigma0s = setting.schedule
-    widest = max([d, setting.T, *T0s.astype(int)])
-    chunk = int(max(1, min(seeds, _CHUNK_ELEMENTS // (d * widest))))
-    rng = np.random.default_rng(seed)
-    test, gen = [], []
-    # Stacks of small matrices: a multi-threaded BLAS only adds contention (measured ~15x
-    # slower on a shared 2-core machine), so the linear algebra runs on one thread.
-    with threadpool_limits(limits=1, user_api="blas"):
-        for start in range(0, seeds, chunk):
-            k = min(chunk, seeds - start)
-            chain = [np.broadcast_to(w0, (k, d))]
-            for t0, s0 in zip(T0s.astype(int), sigma0s, strict=True):
-                chain.append(_generator_step(rng, chain[-1], s, int(t0), float(s0)))
-            W = np.stack(chain, axis=1)
-            gen.append(np.einsum("kmd,d,kmd->km", W - w0, s, W - w0))
-            test.append(_downstream_errors(rng, W, w0, s, setting.T, setting.sigma, flat))
-    errors = np.concatenate(test, axis=1)  # (ridges, seeds, n + 1)
-    gen_errors = np.concatenate(gen, axis=0)  # (seeds, n + 1)
+    ridges = _resolve_ridges(setting, ridge)
+    errors, gen_errors = _draw(np.random.default_rng(seed), setting, seeds, np.atleast_1d(ridges))
     mean, sem = errors.mean(axis=1), errors.std(axis=1, ddof=1) / np.sqrt(seeds)
     g_mean, g_sem = gen_errors.mean(axis=0), gen_errors.std(axis=0, ddof=1) / np.sqrt(seeds)
     if not by_generation:
+        n = setting.generations
         mean, sem, g_mean, g_sem = mean[:, n], sem[:, n], g_mean[n], g_sem[n]
     shape = ridges.shape + mean.shape[1:]
     return GenerationsSimulation(test_error=_plain(mean.reshape(shape)), sem=_plain(sem.reshape(shape)),
                                  generator_error=_plain(g_mean), generator_sem=_plain(g_sem),
                                  ridge=_plain(ridges), seeds=seeds)
+
+
+def simulate_one(setting: GenerationsSetting, seed_index: int, base_seed: int,
+                 method: str = "auto") -> dict[str, Any]:
+    """One Monte-Carlo seed, as a sweep task (``task="modelcollapse.generations.simulate:simulate_one"``).
+
+    The seed's generator is ``SeedSequence(base_seed, spawn_key=(seed_index,))``, so results
+    do not depend on which worker ran them. Returns the errors at generation n and, as
+    lists, at every generation m = 0..n. Only ``method="auto"`` exists.
+    """
+    if method != "auto":
+        raise ValueError(f"method must be 'auto' for the generations chain, got {method!r}")
+    rng = np.random.default_rng(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)))
+    errors, gen_errors = _draw(rng, setting, 1, np.atleast_1d(_resolve_ridges(setting, None)))
+    n = setting.generations
+    return {"test_error": float(errors[0, 0, n]), "generator_error": float(gen_errors[0, n]),
+            "test_error_by_generation": errors[0, 0].tolist(),
+            "generator_error_by_generation": gen_errors[0].tolist()}
 
 
 def _plain(x: np.ndarray) -> Any:
