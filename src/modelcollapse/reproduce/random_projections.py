@@ -1,10 +1,11 @@
-"""Random-projections model-size figure: E_test and ζ vs ψ = m/n (spec SMC §7, §3.3–§3.4).
+"""Random-projections model-size figure: error and synthetic penalty vs ψ = m/n (spec SMC §3.4).
 
 The setting of the §3.4 table (φ = d/n = 2, σ² = 0.25, c² = r² = 1, ridgeless). Left: the
 test error per p2, with the double-descent peak at the interpolation threshold ψ = 1.
 Right: the synthetic penalty, measured as the excess error E(p2) − E(0) that the synthetic
-share causes at equal m (what a simulation can observe), with the ζ_RP term of the
-decomposition (eqs. (3.6), (3.8), (3.9)) dashed. Both grow with m below the threshold
+share causes at equal m (what a simulation can observe; it includes the p2-dependent part
+of the effective noise, so it exceeds the ζ_RP column of the §3.4 table below ψ = φ). It
+grows with m below the threshold
 (larger models amplify collapse) and shrink beyond it toward p2²c²/φ + p1p2c²/(φ − 1) > 0
 (they mitigate it, never remove it). Theory: closed forms (3.5)–(3.9) through ``predict``.
 Penalty markers subtract the p2 = 0 mean from the p2 > 0 mean at the same m; their error
@@ -57,14 +58,14 @@ def sweep(quick: bool) -> Sweep:
 
 
 def penalty_points(points: list[Point], p2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Monte-Carlo ζ at each m: (m, mean E(p2) − mean E(0), combined standard error)."""
+    """Monte-Carlo synthetic penalty at each m: (m, mean E(p2) − mean E(0), combined standard error)."""
     mixed, clean = select(points, "m", p2=p2), select(points, "m", p2=0.0)
     by_m = {q.config["m"]: q for q in clean}
     pairs = [(q, by_m[q.config["m"]]) for q in mixed if q.config["m"] in by_m]
     m = np.array([a.config["m"] for a, _ in pairs], dtype=float)
-    zeta = np.array([a.mean - b.mean for a, b in pairs])
+    excess = np.array([a.mean - b.mean for a, b in pairs])
     sem = np.array([np.hypot(a.sem, b.sem) for a, b in pairs])
-    return m, zeta, sem
+    return m, excess, sem
 
 
 def draw(points: list[Point], quick: bool) -> Drawing:
@@ -88,21 +89,17 @@ def draw(points: list[Point], quick: bool) -> Drawing:
             continue
         excess = pred.test_error[:, j] - pred.test_error[:, 0]
         ax_z.plot(psi, excess, color=color, lw=1.5, label=f"$p_2$ = {p2:g}")
-        ax_z.plot(psi, pred.synthetic_penalty[:, j], color=color, lw=1, ls="-.", alpha=0.7)
         curves.append(Curve("synthetic penalty", f"p2={p2:g}", "psi", psi, "excess_error",
                             excess))
-        curves.append(Curve("synthetic penalty", f"p2={p2:g}", "psi", psi, "zeta_term",
-                            pred.synthetic_penalty[:, j]))
         limit = p2**2 * BASE["c2"] / PHI + (1 - p2) * p2 * BASE["c2"] / (PHI - 1)
         ax_z.axhline(limit, color=color, ls="--", lw=0.9)
-        mm, zeta, sem = penalty_points(points, float(p2))
-        ax_z.errorbar(mm / n, zeta, yerr=ERROR_BAR_SEMS * sem, fmt="o", color=color,
+        mm, excess_mc, sem = penalty_points(points, float(p2))
+        ax_z.errorbar(mm / n, excess_mc, yerr=ERROR_BAR_SEMS * sem, fmt="o", color=color,
                       markersize=4.5, capsize=2.5, elinewidth=1)
     for ax in (ax_e, ax_z):
         ax.axvline(1.0, color="0.5", ls=":", lw=1)
         ax.set_xscale("log")
         ax.set_yscale("log")
-    ax_z.plot([], [], color="0.3", ls="-.", lw=1, label=r"$\zeta_{RP}$ term (3.6)-(3.9)")
     ax_z.plot([], [], color="0.3", ls="--", lw=0.9, label=r"$\psi\to\infty$ limit (> 0)")
     ax_z.plot([], [], color="0.5", ls=":", lw=1, label="interpolation threshold m = n")
     finish(ax_e, xlabel=r"model size $\psi = m/n$", ylabel="test error $E_{test}$",
@@ -115,9 +112,8 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     # The ridgeless peak at ψ = 1 is infinite: scale the axis to the simulated grid instead.
     at_grid = predict(base, m=np.array([round(x * n) for x in p["psi"]])[:, None],
                       p2=np.array(p["p2"])[None, :])
-    zeta = at_grid.synthetic_penalty[:, 1:]
-    top = at_grid.test_error[:, 1:] - at_grid.test_error[:, :1]
-    ax_z.set_ylim(0.5 * float(zeta.min()), 3 * float(top.max()))
+    excess = at_grid.test_error[:, 1:] - at_grid.test_error[:, :1]
+    ax_z.set_ylim(0.5 * float(excess.min()), 3 * float(excess.max()))
     params = {"n": n, "d": base.d, "phi": PHI, **{k: v for k, v in BASE.items()},
               "p2": p["p2"], "psi = m/n": p["psi"], "seeds": p["seeds"],
               "theory": "eqs. (3.5)-(3.9) via predict"}
