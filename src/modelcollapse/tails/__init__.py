@@ -1,7 +1,15 @@
 """A Tale of Tails: the Hutter LLM on Zipf data under AI-generated training data (spec TG §A).
 
 One :class:`TailsSetting` per question; :func:`test_error` answers it exactly (spec TG
-eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo.
+eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo. Modules:
+
+- :mod:`.hutter`: the exact evaluator for T up to 1e12 (head sum + analytic tail integral);
+- :mod:`.transforms`: tail cuts, narrowing, mixing and generation mechanisms A, B, C;
+- :mod:`.laws`: asymptotic laws (clean constant, double scaling, mixing, shifted scaling);
+- :mod:`.simulate`: multinomial-count Monte-Carlo;
+- :mod:`.bigram`: tailed bigram model and Hutter++; :mod:`.memory`: the triplet law;
+- :mod:`.gcd`: transformer on GCD retrained over generations (PyTorch);
+- :mod:`.figures`: the report's figures.
 
 >>> from modelcollapse.tails import TailsSetting, test_error
 >>> round(test_error(TailsSetting(beta=2.0, T=1e4)), 6)

@@ -26,7 +26,6 @@ Conventions (choices where the spec is [OPEN], spec TG §C):
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
@@ -140,7 +139,7 @@ class TailsSetting:
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, for JSON output and the results store."""
         out = asdict(self)
-        out["T"] = self.T if not float(self.T).is_integer() else int(self.T)
-        if self.T0 is not None and math.isfinite(self.T0) and float(self.T0).is_integer():
-            out["T0"] = int(self.T0)
+        for name in ("T", "T0"):  # sample sizes print as integers when they are whole
+            if out[name] is not None and float(out[name]).is_integer():
+                out[name] = int(out[name])
         return out
