@@ -4,9 +4,11 @@ import doctest
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from modelcollapse import Spectrum
 from modelcollapse.generations import GenerationsSetting, predict_generations
+from modelcollapse.generations.exact import rho_deterministic
 from modelcollapse.generations.simulate import bartlett_stack, simulate_generations, simulate_one
 from modelcollapse.sweep import LocalBackend, Store, Sweep, run_sweep
 
@@ -50,6 +52,21 @@ def test_claim_6_monte_carlo_at_the_optimum():
     s = GenerationsSetting(d=100, T=200, T0=400, generations=5, sigma=0.5, sigma0=0.5, ridge=0.379)
     _, mc = compare(s, 600, seed=3, rel=0.01)
     assert abs(mc.test_error[-1] - 0.4152) < 3 * np.hypot(mc.sem[-1], 0.0024)
+
+
+@pytest.mark.parametrize(("d", "T", "ridge", "b", "claimed_mc"), [
+    (200, 80, 0.05, 1.5, 16.13), (100, 400, 0.01, 2.0, 8.663), (150, 150, 0.1, 1.0, 13.178)])
+def test_claim_4_rho_monte_carlo(d, T, ridge, b, claimed_mc):
+    """tr(Σ⁻¹Σ̂RΣRΣ̂) sampled directly vs its deterministic equivalent (eq. (B.12))."""
+    s = np.arange(1, d + 1, dtype=float) ** -b
+    X = np.random.default_rng(d).standard_normal((150, T, d)) * np.sqrt(s)
+    with threadpool_limits(limits=1, user_api="blas"):  # stacks of small solves
+        gram = X.transpose(0, 2, 1) @ X / T
+        M = np.linalg.solve(gram + ridge * np.eye(d), gram).transpose(0, 2, 1)  # Σ̂R
+    values = np.einsum("kij,i,j->k", M**2, 1 / s, s)
+    mean, sem = values.mean(), values.std(ddof=1) / np.sqrt(values.size)
+    assert_within(rho_deterministic(Spectrum.from_eigenvalues(s), T, ridge), mean, sem, rel=2e-3)
+    assert abs(mean - claimed_mc) < 3 * sem + 2e-3 * claimed_mc
 
 
 @pytest.mark.parametrize(("sigma0", "r2", "expected"), [

@@ -342,7 +342,8 @@ def predict_generations(setting: GenerationsSetting, *, T: Any = None, ridge: An
     """Test error of the downstream model after n generations of fake data (spec TG §B.3).
 
     ``T`` and ``ridge`` override the setting's values with arrays that broadcast together;
-    ``ridge="adaptive"`` (here or in the setting) uses :func:`optimal_ridge`. With
+    ``ridge="adaptive"`` (here or in the setting) uses :func:`optimal_ridge`, tuned for the
+    setting's n at each T (the per-generation curve then keeps that λ for every m). With
     ``by_generation`` every per-generation field gets a trailing axis m = 0..n (one call
     gives a whole error-against-generations curve). Divergent points are +inf with a note.
 
