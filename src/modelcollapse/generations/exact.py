@@ -322,9 +322,12 @@ def _describe(setting: GenerationsSetting, moments: GeneratorMoments, ridge: np.
     T0s, _ = setting.schedule
     if setting.generations == 0:
         gen = "no generators"
+    elif moments.exact and np.all(T0s >= d):
+        gen = "exact OLS generators, spec TG eq. (B.9)"
+    elif moments.exact and np.all(T0s < d):
+        gen = "exact isotropic min-norm generators, spec TG eqs. (B.14)-(B.16)"
     elif moments.exact:
-        gen = ("exact OLS / isotropic min-norm generators, spec TG eqs. (B.9), (B.14)-(B.16)"
-               if np.all(T0s >= d) or np.all(T0s < d) else "exact generators")
+        gen = "exact OLS and isotropic min-norm generators, spec TG eqs. (B.9), (B.14)"
     else:
         gen = "min-norm generators by deterministic equivalent (our derivation; spec TG §C [OPEN])"
     exact = (ridge == 0) & (T >= d)
