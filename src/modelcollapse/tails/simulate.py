@@ -33,7 +33,7 @@ from scipy import special
 from ..config import check_number
 from .config import TailsSetting
 from .hutter import clean_error, tail_mass, zipf_norm, zipf_probs
-from .transforms import top_p_cut
+from .transforms import cut_index
 
 MIN_SUPPORT, MAX_SUPPORT = 1 << 16, 1 << 22
 MAX_TAIL_DRAWS = 1 << 23  # beyond this many samples past the support, count them as lost
@@ -125,7 +125,7 @@ def _known(s: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> tuple[np
         counts, beyond = _draw(rng, T, zipf_probs(s.trained_beta, p.size))
         return counts > 0, beyond, s.trained_beta
     if s.generations == 0:
-        k = s.k if s.k is not None else (top_p_cut(s.beta, s.top_p) if s.top_p is not None else None)
+        k = cut_index(s)
         if k is None:
             counts, beyond = _draw(rng, T, p)
             return counts > 0, beyond, s.beta
@@ -160,8 +160,8 @@ def _truncation_bound(s: TailsSetting, N: int) -> float:
         b2 = s.trained_beta
         return float(s.T * A * zipf_norm(b2) * special.zeta(beta + b2, N + 1))
     ratio = 1.0  # q̄_i ≤ ratio·p_i on the tail
-    if s.generations == 0 and (s.k is not None or s.top_p is not None):
-        k = s.k if s.k is not None else top_p_cut(beta, s.top_p)
+    k = cut_index(s)
+    if s.generations == 0 and k is not None:
         ratio = s.pi if k <= N else (1 - s.pi) / (1 - tail_mass(beta, k)) + s.pi
     elif s.mechanism == "B":
         T0 = s.T if s.T0 is None else s.T0

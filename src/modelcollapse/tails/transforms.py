@@ -72,6 +72,13 @@ def top_p_cut(beta: float, top_p: Any) -> np.ndarray | int:
     return k if np.ndim(top_p) else int(k[0])
 
 
+def cut_index(setting: TailsSetting) -> int | None:
+    """The tail cut k in force: ``k``, or the nucleus cut of ``top_p``, or None."""
+    if setting.k is not None:
+        return setting.k
+    return None if setting.top_p is None else int(top_p_cut(setting.beta, setting.top_p))
+
+
 def cut_law(beta: float, k: float, pi: float = 0.0) -> TrainingLaw:
     """Top-k cut q_k ∝ p·1[i ≤ k], mixed with clean data: r = (1 − π) q_k + π p (eqs. (A.5), (A.19))."""
     head_mass = 1.0 - tail_mass(beta, k)
@@ -161,7 +168,7 @@ def training_law(setting: TailsSetting, T0: float | None = None) -> TrainingLaw:
         if T0 is None:
             raise ValueError("T0 is required for a generation chain")
         return chain_law(s.beta, s.mechanism or "", s.generations, T0, s.pi)
-    k = s.k if s.k is not None else (top_p_cut(s.beta, s.top_p) if s.top_p is not None else None)
+    k = cut_index(s)
     if k is None:  # clean data, optionally "mixed" with more clean data
         return TrainingLaw(lambda p, T: power(p, T))
     return cut_law(s.beta, k, s.pi)
@@ -192,8 +199,7 @@ def plateau(setting: TailsSetting) -> float:
     """lim_{T→∞} of the test error for a tail cut: Σ_{i>k} p_i (spec TG eq. (A.8))."""
     if setting.pi > 0:
         return 0.0
-    k = setting.k if setting.k is not None else (
-        top_p_cut(setting.beta, setting.top_p) if setting.top_p is not None else None)
+    k = cut_index(setting)
     if k is None:
         raise ValueError("k: the plateau is defined for a tail cut (k or top_p)")
     return float(tail_mass(setting.beta, k))
