@@ -40,3 +40,15 @@ def test_validation_and_unfitted_use():
         RandomFeatureRidge(5, 0, 1.0)
     with pytest.raises(ValueError, match="fit the model"):
         RandomFeatureRidge(5, 10, 1.0).predict(np.zeros((2, 5), dtype=np.float32))
+
+
+@pytest.mark.slow
+def test_width_16k_on_cpu():
+    pytest.importorskip("sklearn")
+    from modelcollapse.experiments.data.images import load_image_data
+
+    data = load_image_data("digits")
+    y = np.eye(10)[data.y_train]
+    rf = RandomFeatureRidge(data.d, 16384, 1e-3, chunk=1024).fit(data.x_train, y)
+    assert rf.v.shape == (16384, 10)
+    assert np.mean(rf.predict(data.x_test).argmax(1) != data.y_test) < 0.1

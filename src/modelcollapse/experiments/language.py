@@ -75,10 +75,10 @@ class LMConfig:
 
     @classmethod
     def quick(cls, **overrides: Any) -> LMConfig:
-        """A few CPU minutes on Shakespeare: tiny models, short context, 300 steps each."""
+        """A few CPU minutes on Shakespeare: tiny models, short context, 200 steps each."""
         small = dict(source="shakespeare", test_fraction=0.05, vocab_size=512, context=64,
-                     generator_size="small", generator_steps=300, sample_batch_size=128,
-                     mixture_size="tiny", sizes=("tiny", "small"), steps=300, batch_size=16,
+                     generator_size="tiny", generator_steps=200, sample_batch_size=512,
+                     mixture_size="tiny", sizes=("tiny", "small"), steps=200, batch_size=16,
                      lr=3e-3, warmup=30, dropout=0.0, eval_every=50, eval_blocks=128,
                      checkpoint_every=100)
         return cls(**{**small, **overrides})

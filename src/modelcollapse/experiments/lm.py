@@ -171,7 +171,8 @@ def train_lm(model: GPT2LMHeadModel, train_blocks: np.ndarray, eval_blocks: np.n
     finished checkpoint just loads the model. ``desc`` turns the progress bar on.
 
     Returns ``{"curve": [{"step", "tokens", "eval_loss"}...], "eval_loss", "train_loss",
-    "tokens", "tokens_per_second"}``; tokens/s covers the steps run in this call.
+    "tokens", "tokens_per_second"}``; tokens/s covers the steps run in this call, including
+    their evaluations and checkpoints.
     """
     device = model.device
     context = train_blocks.shape[1] - 1
@@ -307,6 +308,9 @@ def synthetic_corpus(model: GPT2LMHeadModel, n_tokens: int, sampling: Sampling, 
     bar = tqdm(total=n_tokens, desc="sampling synthetic corpus", disable=not progress, leave=False)
     while kept_tokens < n_tokens:
         tokens, logprob = generate(model, batch_size, sampling, eos=eos, generator=gen)
+        if bool((tokens[:, 0] == eos).all()):
+            raise ValueError(f"the generator ended all {batch_size} documents of a batch at once; "
+                             "train it longer before sampling a corpus")
         for row, score in zip(tokens.cpu().numpy(), logprob.cpu().tolist(), strict=True):
             ends = np.flatnonzero(row == eos)
             doc = row[: ends[0]] if len(ends) else row

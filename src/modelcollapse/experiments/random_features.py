@@ -7,8 +7,9 @@ solution in the toolkit's normalisation (spec SMC §0 item 1):
     v = (ΦᵀΦ/n + λI_m)⁻¹ΦᵀY/n = Φᵀ(ΦΦᵀ/n + λI_n)⁻¹Y/n.
 
 The smaller of the two Gram matrices is formed (primal when m ≤ n, dual otherwise), one
-chunk of rows or features at a time, so memory is min(n, m)² floats plus one chunk: width
-m = 16,384 with n = 60,000 needs about 2 GB and never the full n×m feature matrix.
+chunk of rows or features at a time, so memory is two min(n, m)² float64 matrices (the
+Gram matrix and its Cholesky factor) plus one chunk of features, never the full n×m feature
+matrix: width m = 16,384 needs about 4.3 GB whatever n is.
 """
 
 from __future__ import annotations

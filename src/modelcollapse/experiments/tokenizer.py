@@ -14,6 +14,7 @@ import numpy as np
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 EOS = "<|endoftext|>"
+ENCODE_BATCH = 10_000  # documents encoded per call
 
 
 def train_tokenizer(documents: Sequence[str], vocab_size: int) -> Tokenizer:
@@ -36,8 +37,11 @@ def eos_id(tok: Tokenizer) -> int:
 def encode_documents(tok: Tokenizer, documents: Sequence[str]) -> np.ndarray:
     """One token stream: each document's tokens followed by ``EOS`` (int32)."""
     end = eos_id(tok)
-    ids = [[*e.ids, end] for e in tok.encode_batch(list(documents))]
-    return np.fromiter((t for doc in ids for t in doc), dtype=np.int32)
+    parts = [np.zeros(0, dtype=np.int32)]
+    for i in range(0, len(documents), ENCODE_BATCH):  # bounded memory for large corpora
+        encoded = tok.encode_batch(list(documents[i:i + ENCODE_BATCH]))
+        parts += [np.array([*e.ids, end], dtype=np.int32) for e in encoded]
+    return np.concatenate(parts)
 
 
 def decode_documents(tok: Tokenizer, stream: np.ndarray) -> list[str]:
