@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         result.update(sim.to_dict())
         for key in ("bias", "variance", "synthetic_variance", "clean_error", "kappa", "df1", "df2"):
             result.pop(key)
-        result["method"] = "Monte-Carlo, spec TG §B.7 (Wishart sufficient statistics for fits on >= d samples)"
+        result["method"] = "Monte-Carlo, spec TG §B.7 (Wishart statistics for fits on >= d samples)"
     emit(result, args.json, f"modelcollapse generations (n = {setting.generations}, "
                             f"spectrum {result['spectrum']})")
     return 0
