@@ -34,7 +34,7 @@ from .registry import (
 BETA = 2.0
 SOURCE = (BETA - 1) / (2 * BETA)  # isotropic w1* on a power-law Σ (spec SMC eq. (6.1))
 QUICK = {"d": 200, "p2": [0.0, 0.05, 0.1, 0.3], "n": (20, 100_000, 7), "seeds": 100}
-FULL = {"d": 500, "p2": [0.0, 0.01, 0.05, 0.1, 0.3], "n": (20, 3_000_000, 12), "seeds": 200}
+FULL = {"d": 500, "p2": [0.0, 0.01, 0.05, 0.1, 0.3], "n": (20, 3_000_000, 12), "seeds": 100}
 BASE = {"c2": 1.0, "sigma": 0.5, "spectrum": f"power:{BETA:g}"}
 
 

@@ -36,7 +36,7 @@ from .registry import (
 
 PSI = [0.1, 0.25, 0.5, 0.7, 0.8, 1.25, 1.5, 2.0, 4.0, 10.0]
 QUICK = {"n": 100, "p2": [0.0, 0.2, 0.5], "psi": PSI, "seeds": 200}
-FULL = {"n": 400, "p2": [0.0, 0.05, 0.2, 0.5], "psi": [*PSI, 20.0], "seeds": 400}
+FULL = {"n": 200, "p2": [0.0, 0.05, 0.2, 0.5], "psi": [*PSI, 20.0], "seeds": 400}
 BASE = {"c2": 1.0, "sigma": 0.5, "ridge": 0.0, "r2": 1.0, "model": "random-projections"}
 PHI = 2.0
 
