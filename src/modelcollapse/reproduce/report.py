@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .registry import ERROR_BAR_SEMS
+from .registry import ERROR_BAR_SEMS, FIGURES
 
 MANIFEST = "report.json"
 
@@ -48,7 +48,10 @@ def write_report(out: Path, entry: FigureEntry) -> Path:
     entries = load_entries(out)
     entries[entry.name] = {**asdict(entry),
                            "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
-    (out / MANIFEST).write_text(json.dumps(entries, indent=2, sort_keys=True, default=str))
+    order = list(FIGURES)  # registry order, then figures no longer registered
+    entries = dict(sorted(entries.items(), key=lambda kv: (
+        order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+    (out / MANIFEST).write_text(json.dumps(entries, indent=2, default=str))
     index = out / "index.html"
     index.write_text(render(entries))
     return index
