@@ -17,23 +17,33 @@ then cheaper anyway (n·p² < p³), so :func:`draw_group` samples such groups ro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 
 @dataclass(frozen=True)
 class GroupDraw:
-    """Statistics of one group of rows: ``gram`` = FᵀF (p×p) and ``noise`` = Fᵀ(sξ) (p,).
+    """Statistics of one group of ``size`` rows: ``gram`` = FᵀF (p×p), ``noise`` = Fᵀ(sξ) (p,).
 
-    Groups drawn row by row also keep the rows F (n×p) and the noise sξ (n,), which the
-    dual (kernel) form of ridge needs when there are fewer rows than features.
+    A Bartlett draw stores (gram, noise) in ``statistics``. A group drawn row by row keeps
+    the rows F (size×p) and the noise sξ instead, which the dual (kernel) form of ridge
+    needs when there are fewer rows than features; its Gram matrix is only formed if the
+    primal form asks for it (p×p can be far larger than the rows).
     """
 
     size: int
-    gram: np.ndarray
-    noise: np.ndarray
+    statistics: tuple[np.ndarray, np.ndarray] | None = None
     rows: np.ndarray | None = None
     row_noise: np.ndarray | None = None
+
+    @cached_property
+    def gram(self) -> np.ndarray:
+        return self.rows.T @ self.rows if self.statistics is None else self.statistics[0]
+
+    @cached_property
+    def noise(self) -> np.ndarray:
+        return self.rows.T @ self.row_noise if self.statistics is None else self.statistics[1]
 
 
 def bartlett_factor(rng: np.random.Generator, dof: int, p: int) -> np.ndarray:
@@ -60,8 +70,8 @@ def draw_group(rng: np.random.Generator, size: int, factor: np.ndarray,
     p = factor.shape[0]
     if size >= p:
         root = times_factor(factor, bartlett_factor(rng, size, p))  # C L
-        return GroupDraw(size, root @ root.T, noise_sd * (root @ rng.standard_normal(p)))
+        return GroupDraw(size, (root @ root.T, noise_sd * (root @ rng.standard_normal(p))))
     g = rng.standard_normal((size, p))
     rows = g * factor if factor.ndim == 1 else g @ factor.T
     row_noise = noise_sd * rng.standard_normal(size)
-    return GroupDraw(size, rows.T @ rows, rows.T @ row_noise, rows, row_noise)
+    return GroupDraw(size, rows=rows, row_noise=row_noise)
