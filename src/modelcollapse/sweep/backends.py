@@ -32,6 +32,7 @@ bitwise identical whichever backend and however many workers ran them.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import queue
@@ -133,9 +134,11 @@ class DaskBackend:
 
         workers = len(self.client.scheduler_info().get("workers", {}))
         chunks = chunked(tasks, workers)
-        # Keys derive from the content hashes: equal keys always mean equal results.
+        # A chunk's key hashes its tasks' content keys: equal keys always mean equal results.
+        keys = [hashlib.sha256("".join(t.key for t in c).encode()).hexdigest()[:32]
+                for c in chunks]
         futures = self.client.map(execute_chunk, chunks, pure=False,
-                                  key=[f"modelcollapse-{c[0].key}-{len(c)}" for c in chunks])
+                                  key=[f"modelcollapse-{k}" for k in keys])
         completed = as_completed(futures, with_results=True)
         try:
             for batch in completed.batches():
