@@ -95,6 +95,12 @@ def test_error_is_a_probability_decreasing_in_T(beta, T):
     assert 0 < E[1] < E[0] < 1
 
 
+def test_hutter_error_on_explicit_arrays():
+    """Σ p_i (1 − q_i)^T by hand: a certain item is always learnt, a missing one never."""
+    assert hutter_error([0.5, 0.5], [0.5, 0.5], [1, 2]) == pytest.approx([0.5, 0.25])
+    assert hutter_error([0.5, 0.4], [1.0, 0.0], 3, unseen_mass=0.1) == pytest.approx(0.5)
+
+
 def test_hutter_error_validates():
     with pytest.raises(ValueError, match="^p and q"):
         hutter_error([0.5, 0.5], [1.0], 10)

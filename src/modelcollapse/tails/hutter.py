@@ -85,7 +85,8 @@ def cut_threshold(beta: float, k: float) -> float:
 
 def power(base: np.ndarray, exponent: Any) -> np.ndarray:
     """(1 − base)^exponent via exp(exponent · log1p(−base)), accurate for base ≪ 1 and T ~ 1e12."""
-    return np.exp(exponent * np.log1p(-np.minimum(base, 1.0)))
+    with np.errstate(divide="ignore"):  # base = 1 gives log1p(-1) = -inf and the right 0
+        return np.exp(exponent * np.log1p(-np.minimum(base, 1.0)))
 
 
 def hutter_error(p: Any, q: Any, T: Any, unseen_mass: float = 0.0) -> np.ndarray:
@@ -98,9 +99,10 @@ def hutter_error(p: Any, q: Any, T: Any, unseen_mass: float = 0.0) -> np.ndarray
         raise ValueError("p and q must be 1-d arrays of the same length")
     if np.any(q < 0) or np.any(q > 1) or np.any(p < 0):
         raise ValueError("p and q must be probabilities")
-    Ts = np.atleast_1d(np.asarray(T, dtype=float))
-    out = np.array([float(p @ power(q, t)) for t in Ts]) + unseen_mass
-    return out if np.ndim(T) else out[0]
+    Ts = np.atleast_1d(np.asarray(T, dtype=float)).ravel()
+    rows = max(1, _CHUNK // max(p.size, 1))
+    out = np.concatenate([power(q[None, :], Ts[i:i + rows, None]) @ p for i in range(0, Ts.size, rows)])
+    return (out + unseen_mass).reshape(np.shape(T)) if np.ndim(T) else float(out[0] + unseen_mass)
 
 
 def expected_error(beta: float, unseen: Unseen, T: Any, *, cuts: Sequence[float] = (),
