@@ -46,3 +46,15 @@ def test_rate_crossover_has_rate_guides_and_crossover():
     tuned = predict_generations(s, T=T, ridge="adaptive").test_error
     assert drawn["n = 1, tuned λ"].get_ydata() == pytest.approx(tuned)
     assert len(fig.axes[0].containers) == 2
+
+
+def test_rate_crossover_with_the_ell_crit_rule():
+    s = GenerationsSetting(d=300, T=100, T0=600, generations=1, sigma=1.0, sigma0=1.0,
+                           spectrum="power:2", source=0.5)
+    T = np.geomspace(10, 250, 4)
+    drawn = lines(rate_crossover(s, T=T, generations=(0, 1), tuning="ell_crit"))
+    rule = predict_generations(s, T=T, ridge=T ** (-2 / 3)).test_error
+    assert drawn["n = 1, λ = $T^{-\\ell_{crit}}$"].get_ydata() == pytest.approx(rule)
+    assert "T* (eq. B.20)" not in drawn  # noisy real labels: no fast regime
+    with pytest.raises(ValueError, match="^tuning"):
+        rate_crossover(SMALL, T=T, tuning="ell_crit")

@@ -90,21 +90,26 @@ class GenerationsSetting:
         """The resolved :class:`Spectrum` (eigenvalues of Σ and the energy profile of w0)."""
         if isinstance(self.spectrum, Spectrum):
             return self.spectrum
-        if self.source is not None:
-            beta = float(self.spectrum.split(":", 1)[1])
-            return Spectrum.power_law(self.d, beta, source=self.source)
+        if self.source is not None and self.beta is not None:
+            return Spectrum.power_law(self.d, self.beta, source=self.source)
         return Spectrum.parse(self.spectrum, self.d)
+
+    @property
+    def beta(self) -> float | None:
+        """β of a spectrum given as ``"power:BETA"``, else None."""
+        if isinstance(self.spectrum, str) and self.spectrum.startswith("power:"):
+            return float(self.spectrum.split(":", 1)[1])
+        return None
 
     @property
     def norm2(self) -> float:
         """||w0||² in force (see the class docstring for the default)."""
         if self.r2 is not None:
             return self.r2
-        if self.source is None:
+        if self.source is None or self.beta is None:
             return 1.0
-        beta = float(self.spectrum.split(":", 1)[1])  # type: ignore[union-attr]
         j = np.arange(1, self.d + 1, dtype=float)
-        return float(np.sum(j ** (beta - 1.0 - 2.0 * beta * self.source)))
+        return float(np.sum(j ** (self.beta - 1.0 - 2.0 * self.beta * self.source)))
 
     @property
     def w0_energy(self) -> np.ndarray:

@@ -10,7 +10,7 @@ is drawn at the spec's d = 2·10⁴.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib import colormaps
@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from .config import GenerationsSetting
 from .exact import optimal_ridge, predict_generations
-from .power_law import crossover_samples, fast_rate, slow_rate
+from .power_law import adaptive_ridge, crossover_samples, fast_rate, slow_rate
 from .simulate import simulate_generations
 
 ERROR_BAR_SEMS = 2.0
@@ -100,38 +100,46 @@ def error_vs_ridge(setting: GenerationsSetting, *, generations: Sequence[int] = 
 
 
 def rate_crossover(setting: GenerationsSetting, *, T: Any, generations: Sequence[int] = (0, 1),
-                   seeds: int = 0, seed: int = 0) -> Figure:
-    """Error against T with the tuned ridge, log-log (spec TG §B.4, eq. (B.20)).
+                   tuning: Literal["optimal", "ell_crit"] = "optimal", seeds: int = 0,
+                   seed: int = 0) -> Figure:
+    """Error against T with a tuned ridge, log-log (spec TG §B.4, eq. (B.20), Fig. 1(b)).
 
-    For a ``power:BETA`` spectrum with ``source`` = r, dotted guides show the fast rate
-    T^(-2βr) and the slow rate T^(-2βr/(2βr+1)), and a vertical line the crossover
-    T* = (nσ0²)^(-1/(2βr)) of the largest n. Markers simulate each T at its tuned ridge.
+    ``tuning="optimal"``: for each n and T the λ minimising the predicted error
+    (:func:`optimal_ridge`); ``"ell_crit"``: λ = T^(-ℓ_crit), the paper's Fig. 1(b) choice
+    (an [OPEN] convention, spec TG §B.6 claim 11), which needs ``source``. For a
+    ``power:BETA`` spectrum with ``source`` = r, dotted guides show the fast rate T^(-2βr)
+    and the slow rate T^(-2βr/(2βr+1)), and with σ = 0 a vertical line marks the crossover
+    T* = (nσ0²)^(-1/(2βr)) of the largest n. Markers simulate each T at its ridge.
     """
     T = np.asarray(T, dtype=float)
+    beta, r = setting.beta, setting.source
+    if tuning not in ("optimal", "ell_crit"):
+        raise ValueError(f"tuning must be 'optimal' or 'ell_crit', got {tuning!r}")
+    if tuning == "ell_crit" and (beta is None or r is None):
+        raise ValueError("tuning 'ell_crit' needs a 'power:BETA' spectrum and a source exponent")
     fig, ax = _canvas()
     first = None
     for n, color in zip(generations, _colors(len(generations)), strict=True):
         s = setting.replace(generations=int(n))
-        lam = optimal_ridge(s, T=T)
+        lam = optimal_ridge(s, T=T) if tuning == "optimal" else adaptive_ridge(T, beta, r)
         err = predict_generations(s, T=T, ridge=lam).test_error
         first = err if first is None else first
-        ax.plot(T, err, color=color, lw=1.6, label=f"n = {n}, tuned λ")
+        ax.plot(T, err, color=color, lw=1.6,
+                label=f"n = {n}, " + ("tuned λ" if tuning == "optimal" else r"λ = $T^{-\ell_{crit}}$"))
         if seeds:
-            sims = [simulate_generations(s.replace(T=int(t), ridge=float(r)), seeds, seed=seed)
-                    for t, r in zip(T, lam, strict=True)]
+            sims = [simulate_generations(s.replace(T=int(t), ridge=float(value)), seeds, seed=seed)
+                    for t, value in zip(T, lam, strict=True)]
             _markers(ax, T, [x.test_error for x in sims], [x.sem for x in sims], color)
-    if setting.source is not None:
-        beta = float(str(setting.spectrum).split(":", 1)[1])
-        for rate, style, name in ((fast_rate(beta, setting.source), ":", "fast"),
-                                  (slow_rate(beta, setting.source), "-.", "slow")):
+    if beta is not None and r is not None:
+        for rate, style, name in ((fast_rate(beta, r), ":", "fast"), (slow_rate(beta, r), "-.", "slow")):
             ax.plot(T, first[0] * (T / T[0]) ** -rate, color="0.35", ls=style, lw=1.0,
                     label=f"{name} rate $T^{{-{rate:.3g}}}$")
         top = max(generations)
         sigma0 = setting.replace(generations=top).schedule[1]
         if top > 0 and setting.sigma == 0 and sigma0[0] > 0:
-            ax.axvline(crossover_samples(top, sigma0[0], beta, setting.source), color="0.5", lw=0.8,
+            ax.axvline(crossover_samples(top, sigma0[0], beta, r), color="0.5", lw=0.8,
                        label="T* (eq. B.20)")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    _finish(ax, setting, "downstream samples T", seeds, "Fast-to-slow crossover of rates")
+    _finish(ax, setting, "downstream samples T", seeds, "Scaling with a tuned ridge: fast-to-slow rates")
     return fig
