@@ -84,3 +84,19 @@ def test_clean_law_and_plateau_asymptote():
     assert laws.clean_law(2.0, 1e8) == pytest.approx(clean_error(2.0, 1e8), rel=1e-4)
     assert laws.plateau_asymptote(2.0, 1e4) == pytest.approx(tail_mass(2.0, 1e4), rel=1e-3)
     assert laws.clean_exponent(3.0) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(("setting", "rel"), [
+    (TailsSetting(beta=2.0, T=1e10), 1e-4),
+    (TailsSetting(beta=2.0, T=1e12, k=100), 0.01),
+    (TailsSetting(beta=2.0, T=1e12, k=100, pi=0.1), 0.01),
+    (TailsSetting(beta=2.0, T=1e8, temperature=0.5), 1e-3),
+    (TailsSetting(beta=2.0, T=1e12, T0=1e4), 0.01),
+    (TailsSetting(beta=2.0, T=1e8, generations=3, mechanism="C"), 1e-3),
+])
+def test_asymptotic_law_approaches_the_exact_error_at_large_T(setting, rel):
+    assert laws.asymptotic_law(setting) == pytest.approx(test_error(setting), rel=rel)
+
+
+def test_no_law_for_resampling_chains_at_finite_T0():
+    assert laws.asymptotic_law(TailsSetting(beta=2.0, T=1e8, T0=100, generations=2, mechanism="A")) is None

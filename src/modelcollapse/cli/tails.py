@@ -6,7 +6,7 @@ import argparse
 
 from ..tails import TailsSetting, simulate, test_error
 from ..tails.config import MECHANISMS
-from ..tails.laws import clean_law
+from ..tails.laws import asymptotic_law, clean_law
 from .common import emit, number, whole
 
 
@@ -56,5 +56,6 @@ def run(args: argparse.Namespace) -> int:
         result["test_error"] = test_error(setting)
         result["exact"] = True
     result["clean_law"] = float(clean_law(setting.beta, setting.T))
+    result["asymptotic_law"] = asymptotic_law(setting)  # None where the spec gives no law
     emit(result, args.json, f"modelcollapse tails (beta {setting.beta:g}, {setting.transform})")
     return 0

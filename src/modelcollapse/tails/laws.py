@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from scipy import integrate, special
 
+from .config import TailsSetting
 from .hutter import clean_error, expected_error, power, zipf_norm
 
 
@@ -92,11 +93,13 @@ def temperature_beta(beta: float, temperature: float, generations: int = 1) -> f
 def mixing_law(beta: float, T: Any, k: Any, pi: float) -> np.ndarray:
     """E ≍ T^(−c) + min(k^(−(β−1)), (πT)^(−c)) (spec TG eq. (A.20)).
 
-    Constants chosen here: C_β T^(−c) + min(plateau asymptote (A.8), C_β (πT)^(−c)); the
-    recovery branch is the clean law at effective sample size πT, as in regime 3 of §A.4.2.
+    Constants chosen here: max(C_β T^(−c), min(double scaling law (A.7), C_β (πT)^(−c))), which
+    is the ≍ form with the exact constant in each of the three regimes of §A.4.2: the cut
+    curve while T ≲ k^β/π, then the clean law at effective sample size πT ("grokking").
     """
     T = np.asarray(T, dtype=float)
-    return clean_law(beta, T) + np.minimum(plateau_asymptote(beta, k), clean_law(beta, pi * T))
+    return np.maximum(clean_law(beta, T),
+                      np.minimum(double_scaling_law(beta, T, k), clean_law(beta, pi * T)))
 
 
 def plateau_onset(beta: float, k: Any) -> np.ndarray:
@@ -158,3 +161,29 @@ def shifted_scaling_ratio(beta: float, n: Any) -> np.ndarray:
 
     return np.array([ratio(int(m)) for m in np.atleast_1d(n)])
 
+
+
+def asymptotic_law(setting: TailsSetting, T: Any = None) -> np.ndarray | float | None:
+    """The large-T law that applies to ``setting``, or None where the spec gives none.
+
+    Clean: (A.4); top-k / top-p: (A.7); with mixing: (A.20); temperature: (A.13) with
+    β' = β/τ^n; one finite-sample generator: (A.9); mechanism C with T0 = T: K_n T^(−c) (A.16).
+    """
+    from .transforms import cut_index
+
+    s = setting
+    T_eval = np.asarray(s.T if T is None else T, dtype=float)
+    k = cut_index(s)
+    if s.temperature is not None:
+        out = narrowing_law(s.beta, s.trained_beta, T_eval)
+    elif s.generations == 0 and k is None:
+        out = clean_law(s.beta, T_eval)
+    elif s.generations == 0:
+        out = mixing_law(s.beta, T_eval, k, s.pi) if s.pi > 0 else double_scaling_law(s.beta, T_eval, k)
+    elif s.generations == 1 and s.T0 is not None and s.pi == 0:
+        out = finite_sample_law(s.beta, T_eval, s.T0)
+    elif s.mechanism == "C" and s.T0 is None:
+        out = shifted_scaling_ratio(s.beta, [s.generations])[0] * clean_law(s.beta, T_eval)
+    else:
+        return None
+    return float(out) if np.ndim(out) == 0 else out
