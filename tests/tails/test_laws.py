@@ -100,3 +100,13 @@ def test_asymptotic_law_approaches_the_exact_error_at_large_T(setting, rel):
 
 def test_no_law_for_resampling_chains_at_finite_T0():
     assert laws.asymptotic_law(TailsSetting(beta=2.0, T=1e8, T0=100, generations=2, mechanism="A")) is None
+
+
+def test_acquisition_law_matches_the_exact_mix():
+    """§A.4.1 with k' = k: adding tail data recovers the tail at effective size πT/τ_k."""
+    from modelcollapse.tails.transforms import tail_acquisition_law
+
+    T = np.array([1e8, 1e10, 1e12])
+    exact = tail_acquisition_law(2.0, 100, 100, 0.01).error(2.0, T)
+    np.testing.assert_allclose(laws.acquisition_law(2.0, T, 100, 0.01), exact, rtol=0.02)
+    assert laws.acquisition_law(2.0, 1e3, 100, 0.01) == pytest.approx(tail_mass(2.0, 100))

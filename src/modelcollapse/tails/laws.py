@@ -16,7 +16,7 @@ import numpy as np
 from scipy import integrate, special
 
 from .config import TailsSetting
-from .hutter import clean_error, expected_error, power, zipf_norm
+from .hutter import clean_error, expected_error, power, tail_mass, zipf_norm
 
 
 def clean_exponent(beta: float) -> float:
@@ -100,6 +100,17 @@ def mixing_law(beta: float, T: Any, k: Any, pi: float) -> np.ndarray:
     T = np.asarray(T, dtype=float)
     return np.maximum(clean_law(beta, T),
                       np.minimum(double_scaling_law(beta, T, k), clean_law(beta, pi * T)))
+
+
+def acquisition_law(beta: float, T: Any, k: Any, pi: float) -> np.ndarray:
+    """Error of (1 − π) q_k + π p_tail with the added tail starting at k' = k (spec TG §A.4.1).
+
+    Items i > k are seen at rate πT p_i/τ_k (τ_k = Σ_{i>k} p_i), so the missing tail is learnt
+    up to i ≍ (πT k^(β−1))^(1/β) and the error is min(τ_k, C_β (πT/τ_k)^(−c)), which is
+    ≍ k^(−(β−1)) min(1, (πT/k)^(−c)) as in the spec ([DERIVED]; the head's own error ≪ this).
+    """
+    tau = tail_mass(beta, k)
+    return np.minimum(tau, clean_law(beta, pi * np.asarray(T, dtype=float) / tau))
 
 
 def plateau_onset(beta: float, k: Any) -> np.ndarray:
