@@ -35,7 +35,7 @@ from .config import TailsSetting
 from .hutter import clean_error, tail_mass, zipf_norm, zipf_probs
 from .transforms import cut_index
 
-MIN_SUPPORT, MAX_SUPPORT = 1 << 16, 1 << 22
+MIN_SUPPORT, DIRECT_SUPPORT, MAX_SUPPORT = 1 << 16, 1 << 20, 1 << 22
 MAX_TAIL_DRAWS = 1 << 23  # beyond this many samples past the support, count them as lost
 
 
@@ -57,11 +57,14 @@ class SimulationResult:
 def default_support(setting: TailsSetting) -> int:
     """Smallest power of two ≥ 30·(T A)^(1/β_train), between 2^16 and 2^22 items.
 
-    Items with T q_i ≳ 1 are the ones that matter; 30 times further out, T q_i < 1e-3.
+    Items with T q_i ≳ 1 are the ones that matter; 30 times further out, T q_i < 1e-3. Direct
+    draws (no chain) place their samples beyond the support exactly, so 2^20 items suffice.
     """
     beta = setting.trained_beta
     reach = 30.0 * (max(setting.T, setting.T0 or 0.0) * zipf_norm(beta)) ** (1.0 / beta)
-    return int(min(MAX_SUPPORT, max(MIN_SUPPORT, 1 << math.ceil(math.log2(reach)))))
+    direct = setting.generations == 0 or setting.temperature is not None
+    cap = DIRECT_SUPPORT if direct else MAX_SUPPORT
+    return int(min(cap, max(MIN_SUPPORT, 1 << math.ceil(math.log2(reach)))))
 
 
 def simulate(setting: TailsSetting, seeds: int = 8, *, support: int | None = None,
