@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=32, help="sequences sampled / trained per batch")
     parser.add_argument("--new-tokens", type=int, default=128, help="tokens sampled per sequence")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--train-steps", type=int, default=20, help="steps per training measurement")
+    parser.add_argument("--train-steps", type=int, default=10, help="steps per training measurement")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -177,8 +177,6 @@ def run_language(config: LMConfig, out_dir: str | Path, *, device: str = "auto",
             batch_size=config.sample_batch_size, keep_fraction=config.keep_fraction,
             cache_dir=out / "corpora", progress=progress)
         synth_blocks = blocks_of(stream, ctx)
-        # the generator's own loss on real text is the floor a p2 = 1 model approaches
-        corpus["generator_eval_loss"] = gen_result["eval_loss"]
 
     rows: list[dict[str, Any]] = []
     finals: list[dict[str, Any]] = []
