@@ -6,6 +6,8 @@ regimes of the theory issue: p2 in {0, small, 0.5, 1}, under- and over-parameter
 ridge from 1e-4 to 1, psi on both sides of 1, isotropic and power-law spectra, d >= 200.
 """
 
+import doctest
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from modelcollapse import Setting, predict
 from modelcollapse.simulate import (
     SimulationResult,
+    engine,
     resolve_method,
     simulate,
     simulate_one,
@@ -156,3 +159,8 @@ def test_bad_ridges_and_empty_weighted_group():
         simulate_ridge_path(Setting(d=10, n=20), [-1.0])
     with pytest.raises(ValueError, match="^alpha"):
         simulate(Setting(d=10, n=20, p2=0.0, alpha=1.0))
+
+
+def test_docstring_example_runs():
+    result = doctest.testmod(engine)
+    assert result.attempted > 0 and result.failed == 0

@@ -133,7 +133,8 @@ def simulate_one(setting: Setting, seed_index: int, base_seed: int = 0, method: 
     """Test error of one seed: a float, or an array over ``ridges`` when given.
 
     Depends only on (setting, base_seed, seed_index, resolved method): the unit of work
-    a parallel sweep distributes.
+    a parallel sweep distributes. It uses the BLAS threads in force; a worker running
+    many seeds should limit BLAS to one thread (``threadpoolctl.threadpool_limits(1)``).
     """
     index = int(check_number("seed_index", seed_index, low=0, integer=True))
     base = int(check_number("seed", base_seed, low=0, integer=True))
