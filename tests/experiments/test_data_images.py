@@ -88,6 +88,8 @@ def test_mnist_without_files_or_download_fails_loudly():
         load_image_data("mnist")
     with pytest.raises(ValueError, match="dataset must be one of"):
         load_image_data("cifar")
+    with pytest.raises(ValueError, match="digits ships with scikit-learn"):
+        load_image_data("digits", "/tmp")
 
 
 @pytest.mark.skipif(not DEBIAN_FASHION_MNIST.is_dir(), reason="apt-get install dataset-fashion-mnist")

@@ -127,6 +127,8 @@ def load_image_data(name: str, path: str | os.PathLike | None = None, *,
     if name not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
     if name == "digits":
+        if path is not None:
+            raise ValueError("digits ships with scikit-learn and takes no data directory")
         return _digits(seed)
     if path is not None:
         return load_idx_directory(path, name)
