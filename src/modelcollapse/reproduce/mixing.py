@@ -11,6 +11,7 @@ iterative mixing; eq. (2.16) via ``predict`` for the others.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..config import Setting
 from ..sweep import Point, Sweep
@@ -100,6 +101,7 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     by_t = select(points, "iterations", n=n0, p2=p2)
     markers(ax_t, [q.config["iterations"] for q in by_t], by_t, color="tab:red")
     ax_t.set_yscale("log")
+    ax_t.xaxis.set_major_locator(MaxNLocator(integer=True))
     finish(ax_t, xlabel="iteration $t$", ylabel="test error $E_t$",
            title=f"n = {n0} ($\\phi$ = {phi:g}): converges above the real-half error")
     params = {"d": d, **BASE, "c0^2": c0, "iterations T": T, "n": f"{p['n'][0]:g} to "
