@@ -5,8 +5,9 @@ sweep into a fresh store, so it includes what a user waits for: starting the wor
 shipping tasks, computing, and committing every result to DuckDB. Two workloads:
 
 - "theory": one ``predict`` call per task (≈1 ms): measures the machinery's overhead;
-- "simulate": one Monte-Carlo seed of a small classical setting (d = 50, n = 2000), when
-  ``modelcollapse.simulate`` is installed: a realistic task.
+- "sim d=50" and "sim d=200": one Monte-Carlo seed of a classical setting (n = 2000,
+  sufficient statistics, ≈1 ms and ≈10 ms per task), when ``modelcollapse.simulate`` is
+  installed: realistic tasks, the second compute-bound.
 
 The Dask cluster is a ``LocalCluster`` bound to 127.0.0.1 with 2 single-threaded worker
 processes, started once (its start-up is not counted). Medians over repeats; the machine
@@ -24,11 +25,11 @@ from modelcollapse import Setting
 from modelcollapse.sweep import Backend, DaskBackend, LocalBackend, Store, Sweep, run_sweep
 
 
-def workload(kind: str, tasks: int) -> Sweep:
-    base = Setting(d=50, n=2000, c2=1.0)
+def workload(kind: str, d: int, tasks: int) -> Sweep:
+    base = Setting(d=d, n=2000, c2=1.0)
     seeds = 10
     ns = [2000 + 10 * i for i in range(max(1, tasks // seeds))]
-    return Sweep.grid(f"bench-{kind}", base, seeds=seeds, task=kind, n=ns, p2=[0.2])
+    return Sweep.grid(f"bench-{kind}-{d}", base, seeds=seeds, task=kind, n=ns, p2=[0.2])
 
 
 def throughput(sweep: Sweep, backend: Backend, repeats: int) -> float:
@@ -48,10 +49,10 @@ def main() -> None:
     args = parser.parse_args()
     from distributed import LocalCluster
 
-    kinds = ["theory"]
+    workloads = [("theory", "theory", 50)]
     try:
         from modelcollapse.simulate import simulate_one  # noqa: F401
-        kinds.append("simulate")
+        workloads += [("sim d=50", "simulate", 50), ("sim d=200", "simulate", 200)]
     except ImportError:
         print("(modelcollapse.simulate not installed: theory workload only)")
     with LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
@@ -63,10 +64,10 @@ def main() -> None:
                         ("dask LocalCluster, 2 workers", dask)]
             print(f"sweep throughput, tasks/s (median of {args.repeats}; {args.tasks} tasks/run)")
             print(f"{'workload':<10}" + "".join(f"{name:>30}" for name, _ in backends))
-            for kind in kinds:
-                sweep = workload(kind, args.tasks)
+            for label, kind, d in workloads:
+                sweep = workload(kind, d, args.tasks)
                 rates = [throughput(sweep, backend, args.repeats) for _, backend in backends]
-                print(f"{kind:<10}" + "".join(f"{r:>30.1f}" for r in rates))
+                print(f"{label:<10}" + "".join(f"{r:>30.1f}" for r in rates))
         finally:
             dask.close()
 
