@@ -37,6 +37,12 @@ def test_sweep_then_results_list_show_export(tmp_path, capsys):
     assert out[0].startswith("cli-study: 4 settings; fixed: c2=1.0, d=20")
     assert out[1].split() == ["n", "p2", "mean", "sem", "seeds"]
     assert out[2].split() == ["40", "0.0", "1", "0", "3"]  # φ = 0.5: E = φ/(1 − φ) = 1
+    assert main(["results", "cli-study", "--store", store, "--where", "p2=0.5",
+                 "--where", "n=400"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("cli-study: 1 settings") and out[2].split()[-1] == "3"
+    assert main(["results", "cli-study", "--store", store, "--where", "size=1"]) == 2
+    assert "where: expected FIELD=VALUE" in capsys.readouterr().err
     assert main(["results", "cli-study", "--store", store, "--json"]) == 0
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert (first["n"], first["mean"], first["seeds"]) == (40, 1.0, 3)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..sweep import DEFAULT_STORE, Store
+from ..sweep.spec import SETTING_FIELDS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help=f"DuckDB results store (default: {DEFAULT_STORE})")
     parser.add_argument("--export", type=Path, default=None, metavar="FILE",
                         help="write the study's rows to FILE (.csv or .parquet)")
+    parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
+                        help="show only settings with this field value, e.g. --where p2=0.1 "
+                             "(repeatable)")
     parser.add_argument("--json", action="store_true", help="print JSON lines")
     parser.set_defaults(handler=run)
 
@@ -36,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.export is not None:
             print(store.export(args.study, args.export))
         else:
-            _show(store, args.study, args.json)
+            _show(store, args.study, args.json, _filters(args.where))
     return 0
 
 
@@ -57,14 +61,35 @@ def _list(store: Store, as_json: bool) -> None:
               f"{s['updated_at']:%Y-%m-%d %H:%M}")
 
 
-def _show(store: Store, study: str, as_json: bool) -> None:
-    points = store.points(study)
+def _filters(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        field, sep, value = item.partition("=")
+        if not sep or field not in SETTING_FIELDS:
+            raise ValueError(f"where: expected FIELD=VALUE with FIELD one of "
+                             f"{', '.join(SETTING_FIELDS)}, got {item!r}")
+        out[field] = value
+    return out
+
+
+def _matches(value: object, text: str) -> bool:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return float(text) == value
+        except ValueError:
+            return False
+    return str(value) == text
+
+
+def _show(store: Store, study: str, as_json: bool, where: dict[str, str]) -> None:
+    points = [p for p in store.points(study)
+              if all(_matches(p.config[k], v) for k, v in where.items())]
     if as_json:
         for p in points:
             print(json.dumps({**p.config, "mean": p.mean, "sem": p.sem, "seeds": p.seeds}))
         return
     if not points:
-        print(f"{study}: nothing stored yet")
+        print(f"{study}: no stored setting matches")
         return
     varying = [k for k in points[0].config
                if len({json.dumps(p.config[k]) for p in points}) > 1]
