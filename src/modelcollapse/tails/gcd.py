@@ -44,14 +44,14 @@ def sample_pairs(rng: np.random.Generator, n: int, max_operand: int) -> tuple[np
 class GCDConfig:
     """Sizes of the GCD experiment; the defaults are the ``--quick`` CPU scale."""
 
-    max_operand: int = 1000
+    max_operand: int = 100
     base: int = 10
-    max_gcd: int = 100
-    train_size: int = 30_000
-    test_size: int = 5_000
+    max_gcd: int = 50
+    train_size: int = 8_000
+    test_size: int = 4_000
     generations: int = 3
     pi: float = 0.0
-    epochs: int = 8
+    epochs: int = 25
     batch_size: int = 256
     lr: float = 2e-3
     d_model: int = 64
@@ -209,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     config = GCDConfig(generations=args.generations, pi=args.pi, seed=args.seed)
-    if not args.quick:  # the fuller run: more data and training per generation
-        config = config.replace(train_size=200_000, epochs=20, max_operand=10_000)
+    if not args.quick:  # Charton-like operands: more data and training per generation (hours)
+        config = config.replace(max_operand=10_000, max_gcd=100, train_size=300_000, epochs=30)
     if args.train_size is not None:
         config = config.replace(train_size=args.train_size)
     if args.epochs is not None:
