@@ -64,3 +64,15 @@ def test_clean_fraction_one_keeps_true_labels(tiny):
 
     gens = run_generations(tiny.replace(pi=1.0))
     assert gens[1].label_agreement == 1.0
+
+
+@pytest.mark.slow
+def test_quick_scale_unlearns_skills_over_generations():
+    """[PAPER] qualitative (§A.7.2): later generations predict fewer gcds correctly."""
+    pytest.importorskip("torch")
+    from modelcollapse.tails.gcd import run_generations
+
+    gens = run_generations(GCDConfig(generations=2))
+    first, last = set(gens[0].skills), set(gens[-1].skills)
+    assert last < first  # a strict subset: skills are lost, none gained
+    assert gens[-1].accuracy < gens[0].accuracy
