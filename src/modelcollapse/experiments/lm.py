@@ -184,14 +184,18 @@ def train_lm(model: GPT2LMHeadModel, train_blocks: np.ndarray, eval_blocks: np.n
         saved = torch.load(path, map_location=device, weights_only=False)
         model.load_state_dict(saved["model"])
         opt.load_state_dict(saved["optimizer"])
-        torch.set_rng_state(saved["rng"])
+        torch.set_rng_state(saved["rng"].cpu())  # RNG states must be CPU byte tensors
+        if saved["cuda_rng"] is not None:
+            torch.cuda.set_rng_state_all([r.cpu() for r in saved["cuda_rng"]])
         state = saved["state"]
     tokens_per_step = cfg.batch_size * context
 
     def save() -> None:
         if path is not None:
             _save_atomic({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                          "rng": torch.get_rng_state(), "state": state}, path)
+                          "rng": torch.get_rng_state(), "state": state,
+                          "cuda_rng": torch.cuda.get_rng_state_all() if device.type == "cuda" else None},
+                         path)
 
     model.train()
     start_step, start = state["step"], time.perf_counter()
