@@ -74,3 +74,11 @@ def test_argparse_errors_exit_2(args):
     with pytest.raises(SystemExit) as err:
         main(["tails", *args])
     assert err.value.code == 2
+
+
+def test_simulated_chain_agrees_with_exact(capsys):
+    args = ["--beta", "2", "--T", "1e6", "--T0", "1e4", "--generations", "3", "--mechanism", "A"]
+    sim = run_json(capsys, *args, "--simulate", "--seeds", "6")
+    exact = run_json(capsys, *args)
+    tolerance = 4 * sim["sem"] + sim["truncation_bound"]
+    assert sim["test_error"] == pytest.approx(exact["test_error"], abs=tolerance)
