@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..reproduce import FIGURES, reproduce
-from ..reproduce.run import figure_names
-from ..sweep import Store, open_backend
 from .sweep import add_run_arguments
 
 
@@ -18,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each figure's Monte-Carlo sweep (results are stored and reused), "
                     "draw theory curves and simulation markers on the same axes, and write "
                     "FIGURE.png/.pdf/.csv plus DIR/index.html comparing simulation with "
-                    "theory. Figures: " + ", ".join(FIGURES) + ".",
+                    "theory. `modelcollapse reproduce --list` names the figures.",
     )
     parser.add_argument("figures", nargs="*", metavar="FIGURE",
                         help="figure names, or 'all' (see --list)")
@@ -32,6 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: matplotlib and the figure modules cost a second the other commands skip.
+    from ..reproduce import FIGURES, reproduce
+    from ..reproduce.run import figure_names
+    from ..sweep import Store, open_backend
+
     if args.list:
         print("\n".join(FIGURES))
         return 0

@@ -1,0 +1,30 @@
+"""The CLI as a whole: every subcommand registered, and a light start-up."""
+
+import subprocess
+import sys
+
+from modelcollapse.cli import COMMANDS, build_parser
+
+
+def test_every_subcommand_has_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert set(COMMANDS) == set(sub.choices)
+    for name in COMMANDS:
+        assert sub.choices[name].format_help().startswith("usage: modelcollapse " + name)
+
+
+def test_start_up_does_not_import_plotting_or_torch():
+    """Heavy libraries are imported by the handlers that need them, not to print --help."""
+    code = ("import sys; from modelcollapse.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('matplotlib', 'torch', 'transformers', 'dask') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_tails_mechanism_choices_match_the_engine():
+    from modelcollapse.cli.tails import MECHANISMS
+    from modelcollapse.tails.config import MECHANISMS as ENGINE
+
+    assert tuple(MECHANISMS) == tuple(ENGINE)
