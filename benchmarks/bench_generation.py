@@ -4,7 +4,8 @@ Measures, side by side in one process and with the same seeds:
 
 - sampling tokens/s of the KV-cached sampler against naive recomputation of the whole
   prefix at every step (``modelcollapse.experiments.lm.generate`` with ``kv_cache`` on and
-  off; both runs draw the same tokens), alternating the two and reporting medians;
+  off, same seed, so up to rounding the same tokens), alternating the two and reporting
+  medians;
 - training tokens/s of ``train_lm`` (AdamW steps on random token blocks).
 
 Weights are random: throughput does not depend on what the model has learnt.
