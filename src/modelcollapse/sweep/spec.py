@@ -2,15 +2,20 @@
 
 A :class:`Sweep` is written in Python (``Sweep.grid(...)``, ``+`` to join blocks) or in a
 TOML file (``Sweep.from_toml``) and expands into independent :class:`Task` objects, one per
-(setting, seed index). A task's ``key`` is a hash of everything its result depends on (the
-setting's plain-data form, the seed index, the base seed, the task kind and the method), so
-the results store is content-addressed: a point computed by one study is reused by any other
-study that asks for the same point.
+(setting, seed index). A setting is any configuration type of :data:`SETTING_TYPES`: the
+regression :class:`~modelcollapse.config.Setting`, :class:`~modelcollapse.tails.TailsSetting`
+or :class:`~modelcollapse.generations.GenerationsSetting`; the type's name is stored with the
+configuration (``setting_type``; absent for ``Setting``, whose keys predate the others), so
+:func:`setting_from_config` rebuilds any stored task's setting. A task's ``key`` is a hash
+of everything its result depends on (the setting's plain-data form, the seed index, the base
+seed, the task kind and the method), so the results store is content-addressed: a point
+computed by one study is reused by any other study that asks for the same point.
 
 TOML form (every ``[[grid]]`` block is a Cartesian product over its fields, on top of
 ``[base]``; a single ``[grid]`` table works too; a range is ``{start, stop, num, log}``)::
 
     name = "plateaus"
+    setting = "smc"       # or "tails", "generations" (the keys of SETTING_TYPES)
     seeds = 20            # seed indices 0..19
     base_seed = 0
     task = "simulate"     # or "theory", or "package.module:function"
@@ -32,7 +37,7 @@ import itertools
 import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -40,10 +45,17 @@ from typing import Any
 import numpy as np
 
 from ..config import Setting, check_number
+from ..generations.config import GenerationsSetting
+from ..tails.config import TailsSetting
 
+# Configuration types a sweep runs, by the name stored with each task's configuration.
+SETTING_TYPES: dict[str, type] = {"smc": Setting, "tails": TailsSetting,
+                                  "generations": GenerationsSetting}
+SETTING_TYPE_KEY = "setting_type"
+AnySetting = Setting | TailsSetting | GenerationsSetting
 SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Setting))
-# Fields the Setting stores as integers; a log-spaced range over them is rounded.
-WHOLE_FIELDS = frozenset({"d", "n", "m", "n0", "iterations"})
+# Fields stored as integers (sample sizes, counts); a log-spaced range over them is rounded.
+WHOLE_FIELDS = frozenset({"d", "n", "m", "n0", "iterations", "T", "T0", "k", "generations"})
 # Bumped if the meaning of a stored result changes, so old rows are not reused by mistake.
 KEY_VERSION = 1
 
@@ -56,7 +68,7 @@ class Task:
     its result depends only on the fields hashed into ``key``.
     """
 
-    setting: Setting
+    setting: AnySetting
     seed_index: int
     base_seed: int = 0
     kind: str = "simulate"
@@ -66,7 +78,7 @@ class Task:
     @cached_property
     def config(self) -> dict[str, Any]:
         """The setting's plain-data form, as stored in the results table."""
-        return self.setting.to_dict()
+        return setting_config(self.setting)
 
     @cached_property
     def key(self) -> str:
@@ -77,8 +89,39 @@ class Task:
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _plain_setting(setting: Setting) -> Setting:
-    if not isinstance(setting.spectrum, str):
+def setting_type(setting: Any) -> str:
+    """The :data:`SETTING_TYPES` name of a configuration object."""
+    for name, cls in SETTING_TYPES.items():
+        if type(setting) is cls:
+            return name
+    raise ValueError(f"setting: a sweep runs {', '.join(c.__name__ for c in SETTING_TYPES.values())}"
+                     f", got {type(setting).__name__}")
+
+
+def setting_config(setting: AnySetting) -> dict[str, Any]:
+    """Plain-data form of a setting with its type name (none for ``Setting``)."""
+    name = setting_type(setting)
+    config = setting.to_dict()
+    return config if name == "smc" else {SETTING_TYPE_KEY: name, **config}
+
+
+def setting_from_config(config: Mapping[str, Any]) -> AnySetting:
+    """Rebuild a setting from its stored configuration (inverse of :func:`setting_config`)."""
+    config = dict(config)
+    name = config.pop(SETTING_TYPE_KEY, "smc")
+    if name not in SETTING_TYPES:
+        raise ValueError(f"setting: unknown setting type {name!r}; choose from "
+                         f"{', '.join(SETTING_TYPES)}")
+    return SETTING_TYPES[name](**config)
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain_setting(setting: AnySetting) -> AnySetting:
+    setting_type(setting)
+    if hasattr(setting, "spectrum") and not isinstance(setting.spectrum, str):
         raise ValueError("spectrum: a sweep takes 'isotropic' or 'power:BETA' so every task "
                          "can be rebuilt from its stored configuration")
     return setting
@@ -95,7 +138,7 @@ class Sweep:
     """
 
     name: str
-    settings: tuple[Setting, ...]
+    settings: tuple[AnySetting, ...]
     seeds: int = 10
     base_seed: int = 0
     task: str = "simulate"
@@ -117,9 +160,9 @@ class Sweep:
             object.__setattr__(self, "spec", self._describe())
 
     @classmethod
-    def grid(cls, name: str, base: Setting, *, seeds: int = 10, base_seed: int = 0,
+    def grid(cls, name: str, base: AnySetting, *, seeds: int = 10, base_seed: int = 0,
              task: str = "simulate", method: str = "auto", **axes: Iterable[Any]) -> Sweep:
-        """The Cartesian product of ``axes`` (Setting field -> values) applied to ``base``."""
+        """The Cartesian product of ``axes`` (field of ``base`` -> values) applied to ``base``."""
         return cls(name, tuple(expand(base, axes)), seeds, base_seed, task, method)
 
     def __add__(self, other: Sweep) -> Sweep:
@@ -138,7 +181,7 @@ class Sweep:
     def _describe(self) -> dict[str, Any]:
         return {"name": self.name, "seeds": self.seeds, "base_seed": self.base_seed,
                 "task": self.task, "method": self.method,
-                "settings": [s.to_dict() for s in self.settings]}
+                "settings": [setting_config(s) for s in self.settings]}
 
     # -- files -----------------------------------------------------------------------------
     @classmethod
@@ -155,23 +198,29 @@ class Sweep:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], default_name: str = "sweep") -> Sweep:
-        known = {"name", "seeds", "base_seed", "task", "method", "base", "grid"}
+        known = {"name", "setting", "seeds", "base_seed", "task", "method", "base", "grid"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown sweep key; expected {', '.join(sorted(known))}")
+        kind = str(data.get("setting", "smc"))
+        if kind not in SETTING_TYPES:
+            raise ValueError(f"setting: unknown setting type {kind!r}; choose from "
+                             f"{', '.join(SETTING_TYPES)}")
+        setting_cls = SETTING_TYPES[kind]
         base_fields = dict(data.get("base", {}))
-        _check_fields("base", base_fields)
+        _check_fields("base", base_fields, setting_cls)
         blocks = data.get("grid", [{}])
         blocks = [blocks] if isinstance(blocks, Mapping) else list(blocks)
-        settings: list[Setting] = []
+        required = [f.name for f in fields(setting_cls) if f.default is MISSING]
+        settings: list[AnySetting] = []
         for block in blocks:
-            _check_fields("grid", block)
+            _check_fields("grid", block, setting_cls)
             axes = {k: axis_values(k, v) for k, v in block.items()}
             merged = {**base_fields, **{k: v[0] for k, v in axes.items()}}
-            for key in ("d", "n"):
+            for key in required:
                 if key not in merged:
                     raise ValueError(f"{key}: every setting needs {key} (in [base] or a grid)")
-            settings.extend(expand(Setting(**merged), axes))
+            settings.extend(expand(setting_cls(**merged), axes))
         sweep = cls(str(data.get("name", default_name)), tuple(settings),
                     data.get("seeds", 10), data.get("base_seed", 0),
                     str(data.get("task", "simulate")), str(data.get("method", "auto")))
@@ -179,11 +228,12 @@ class Sweep:
         return sweep
 
 
-def _check_fields(where: str, values: Mapping[str, Any]) -> None:
-    unknown = sorted(set(values) - set(SETTING_FIELDS))
+def _check_fields(where: str, values: Mapping[str, Any], cls: type = Setting) -> None:
+    known = _fields(cls)
+    unknown = sorted(set(values) - set(known))
     if unknown:
         raise ValueError(f"{where}: unknown setting field {unknown[0]!r}; "
-                         f"choose from {', '.join(SETTING_FIELDS)}")
+                         f"choose from {', '.join(known)}")
 
 
 def axis_values(name: str, raw: Any) -> list[Any]:
@@ -211,9 +261,9 @@ def axis_values(name: str, raw: Any) -> list[Any]:
     return list(raw)
 
 
-def expand(base: Setting, axes: Mapping[str, Iterable[Any]]) -> list[Setting]:
+def expand(base: AnySetting, axes: Mapping[str, Iterable[Any]]) -> list[AnySetting]:
     """Settings of the Cartesian product of ``axes`` over ``base`` (last axis innermost)."""
-    _check_fields("grid", axes)
+    _check_fields("grid", axes, type(base))
     names = list(axes)
     columns = [axis_values(k, vals if isinstance(vals, str | Mapping) else list(vals))
                for k, vals in axes.items()]

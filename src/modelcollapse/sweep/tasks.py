@@ -10,7 +10,9 @@ an object with ``to_dict()``/a dataclass giving such a dict. Built in:
   seed is ignored, which makes it a cheap way to exercise a sweep.
 
 Any other kind is an import path ``"package.module:function"``, resolved inside the worker,
-so it works on local processes and on remote Dask workers alike.
+so it works on local processes and on remote Dask workers alike; it receives the task's
+setting, of any type in :data:`~.spec.SETTING_TYPES` (e.g.
+``"modelcollapse.tails.simulate:simulate_one"`` takes a ``TailsSetting``).
 
 :func:`execute_chunk`, which every backend runs, limits BLAS to one thread in the worker
 (threadpoolctl): a worker count or a cluster must never change the arithmetic, so results
@@ -32,9 +34,9 @@ from threadpoolctl import threadpool_limits
 
 from ..config import Setting
 from ..theory import predict
-from .spec import Task
+from .spec import AnySetting, Task
 
-TaskFunction = Callable[[Setting, int, int, str], Any]
+TaskFunction = Callable[[AnySetting, int, int, str], Any]
 
 
 def theory_task(setting: Setting, seed_index: int, base_seed: int, method: str) -> dict[str, Any]:
