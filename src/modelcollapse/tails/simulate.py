@@ -78,25 +78,40 @@ def simulate(setting: TailsSetting, seeds: int = 8, *, support: int | None = Non
     N = default_support(setting) if support is None else int(
         check_number("support", support, low=2, integer=True))
     p = zipf_probs(setting.beta, N)
-    lost_tail = tail_mass(setting.beta, N)
-    errors = np.empty(seeds)
-    tail_sampled = True
-    for s in range(seeds):
-        rng = np.random.default_rng([seed, s])
-        known, beyond, gamma = _known(setting, p, rng)
-        found = 0.0
-        if gamma is not None and beyond <= MAX_TAIL_DRAWS:
-            found = _tail_hits_mass(rng, beyond, gamma, N, setting.beta)
-        else:
-            tail_sampled = False
-        errors[s] = p @ ~known + lost_tail - found
-    if tail_sampled:
+    runs = [_one_run(setting, p, np.random.default_rng([seed, s])) for s in range(seeds)]
+    errors = np.array([error for error, _ in runs])
+    if all(sampled for _, sampled in runs):
+        lost_tail = tail_mass(setting.beta, N)
         gamma = setting.trained_beta
         bound = gamma * (gamma + 1) / (24 * N**2) * lost_tail
     else:
         bound = _truncation_bound(setting, N)
     return SimulationResult(float(errors.mean()), float(errors.std(ddof=1) / math.sqrt(seeds)),
                             errors, N, bound)
+
+
+def simulate_one(setting: TailsSetting, seed_index: int, base_seed: int = 0,
+                 method: str = "auto") -> float:
+    """One Monte-Carlo seed as a sweep task (``task="modelcollapse.tails.simulate:simulate_one"``).
+
+    The seed's generator is ``SeedSequence(base_seed, spawn_key=(seed_index,))``, so the
+    result depends only on (setting, seed index, base seed), whichever worker ran it. The
+    support is :func:`default_support`. Only ``method="auto"`` exists.
+    """
+    if method != "auto":
+        raise ValueError(f"method must be 'auto' for the Hutter LLM, got {method!r}")
+    rng = np.random.default_rng(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)))
+    return _one_run(setting, zipf_probs(setting.beta, default_support(setting)), rng)[0]
+
+
+def _one_run(setting: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> tuple[float, bool]:
+    """Test error Σ_i p_i 1[i unlearnt] of one Hutter LLM on the support of ``p``, and whether
+    the training samples beyond the support were placed on items (else counted as lost)."""
+    N = p.size
+    known, beyond, gamma = _known(setting, p, rng)
+    sampled = gamma is not None and beyond <= MAX_TAIL_DRAWS
+    found = _tail_hits_mass(rng, beyond, gamma, N, setting.beta) if sampled else 0.0
+    return float(p @ ~known + tail_mass(setting.beta, N) - found), sampled
 
 
 def _draw(rng: np.random.Generator, count: float, head: np.ndarray) -> tuple[np.ndarray, int]:
