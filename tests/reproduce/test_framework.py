@@ -37,7 +37,9 @@ TOY = Figure(name="toy", title="Toy", source="spec SMC §0", claim="none", sweep
 
 def test_builtin_registry_and_names():
     assert list(FIGURES) == ["classical-scaling", "rp-model-size", "pareto",
-                             "iterative-mixing", "power-law-scaling"]
+                             "iterative-mixing", "power-law-scaling", "tails-double-scaling",
+                             "tails-narrowing", "tails-mixing", "tails-generations",
+                             "generations-chain", "generations-ridge", "generations-crossover"]
     assert figure_names(["all"]) == list(FIGURES)
     assert figure_names(["pareto", "pareto"]) == ["pareto"]
     with pytest.raises(ValueError, match="^figure: unknown figure 'nope'"):

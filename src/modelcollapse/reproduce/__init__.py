@@ -31,7 +31,8 @@ from .registry import FIGURES, Curve, Drawing, Figure, register
 from .report import FigureEntry
 from .run import figure_names, reproduce_figure
 
-BUILTIN = ("classical", "random_projections", "pareto", "mixing", "power_law")
+BUILTIN = ("classical", "random_projections", "pareto", "mixing", "power_law", "tails",
+           "generations")
 for _module in BUILTIN:
     import_module(f"{__name__}.{_module}")
 

@@ -8,7 +8,7 @@ and markers on the same axes, the theory curves as data, and the parameters to r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from ..sweep import Point, Sweep
+from ..sweep.spec import setting_config
 
 # Monte-Carlo error bars span this many standard errors of the mean (≈95% coverage).
 ERROR_BAR_SEMS = 2.0
@@ -103,6 +104,29 @@ def markers(ax: Axes, x: Any, points: Sequence[Point], *, color: Any, marker: st
         yerr = ERROR_BAR_SEMS * np.array([p.sem for p in points])
     ax.errorbar(x, y, yerr=yerr, fmt=marker, color=color, markersize=4.5, capsize=2.5,
                 elinewidth=1, linestyle="none", label=label, **kw)
+
+
+def curve_markers(curves: Mapping[Any, Sequence[Any]], points: Sequence[Point],
+                  field: str) -> dict[Any, tuple[list[Any], list[float], list[float]]]:
+    """Markers ``{curve: (x, mean, sem)}`` from stored points, for figure functions that take
+    precomputed markers: each curve's settings are matched to their point by configuration
+    and x is the setting's ``field``; settings without a stored point are left out."""
+    out = {}
+    for curve, settings in curves.items():
+        found = [(getattr(s, field), p) for s in settings
+                 for p in points if p.config == setting_config(s)]
+        out[curve] = ([x for x, _ in found], [p.mean for _, p in found],
+                      [p.sem for _, p in found])
+    return out
+
+
+def axes_curves(fig: MplFigure, panel: str, x_name: str, y_name: str = "test_error") -> list[Curve]:
+    """The labelled curves of a figure's first axes as :class:`Curve` data: labels starting
+    with "_" are matplotlib's unlabelled lines, and vertical markers (axvline) are no curves."""
+    lines = [(line.get_label(), np.asarray(line.get_xdata(), dtype=float),
+              np.asarray(line.get_ydata(), dtype=float)) for line in fig.axes[0].get_lines()]
+    return [Curve(panel, label, x_name, x, y_name, y) for label, x, y in lines
+            if not label.startswith("_") and x.size > 1 and np.ptp(x) > 0]
 
 
 def monte_carlo_note(points: Sequence[Point]) -> str:

@@ -21,7 +21,11 @@ from typing import Any
 import numpy as np
 
 from ..config import Setting
+from ..generations import GenerationsSetting, predict_generations
 from ..sweep import Backend, Point, Store, run_sweep
+from ..sweep.spec import AnySetting, setting_from_config
+from ..tails import TailsSetting
+from ..tails import test_error as tails_test_error
 from ..theory import predict
 from .registry import ERROR_BAR_SEMS, FIGURES, Curve, Figure
 from .report import FigureEntry, write_report
@@ -40,12 +44,22 @@ def figure_names(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def predicted_error(setting: AnySetting) -> float:
+    """The theory's test error for any sweep setting type: ``predict`` (spec SMC), the exact
+    Hutter error ``tails.test_error`` (spec TG §A) or ``predict_generations`` (spec TG §B)."""
+    if isinstance(setting, TailsSetting):
+        return float(tails_test_error(setting))
+    if isinstance(setting, GenerationsSetting):
+        return float(predict_generations(setting).test_error)
+    return float(predict(setting).test_error)
+
+
 def theory_at(points: list[Point]) -> np.ndarray:
-    """``predict`` at each Monte-Carlo setting (NaN where the theory does not apply)."""
+    """The theory at each Monte-Carlo setting (NaN where the theory does not apply)."""
     out = np.full(len(points), np.nan)
     for i, p in enumerate(points):
         try:
-            out[i] = predict(Setting(**p.config)).test_error
+            out[i] = predicted_error(setting_from_config(p.config))
         except ValueError:  # e.g. a mixing scheme the closed forms do not cover
             continue
     return out
@@ -67,9 +81,10 @@ def compare(points: list[Point], theory: np.ndarray) -> dict[str, Any]:
 def _write_points(path: Path, points: list[Point], theory: np.ndarray) -> None:
     with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([*SETTING_FIELDS, "mc_mean", "mc_sem", "mc_seeds", "theory"])
+        columns = list(dict.fromkeys(k for p in points for k in p.config)) or SETTING_FIELDS
+        writer.writerow([*columns, "mc_mean", "mc_sem", "mc_seeds", "theory"])
         for p, t in zip(points, theory, strict=True):
-            writer.writerow([p.config[k] for k in SETTING_FIELDS]
+            writer.writerow([p.config.get(k) for k in columns]
                             + [repr(p.mean), repr(p.sem), p.seeds, repr(float(t))])
 
 
