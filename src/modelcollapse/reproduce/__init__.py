@@ -1,9 +1,14 @@
-"""Reproduce the regression figures of "Strong Model Collapse" (spec SMC §7).
+"""Reproduce the figures of "Strong Model Collapse" (spec SMC §7) and of its companions
+"A Tale of Tails" and "Model Collapse Demystified" (spec TG §A.7.1, §B.5).
 
 ``modelcollapse reproduce FIGURE`` (or :func:`reproduce`) runs a figure's Monte-Carlo sweep
 into the results store, overlays the theory and writes PNG + PDF + CSV and a report entry in
 ``DIR/index.html``. Built-in figures: ``classical-scaling``, ``rp-model-size``, ``pareto``,
-``iterative-mixing``, ``power-law-scaling``.
+``iterative-mixing``, ``power-law-scaling`` (:mod:`.classical` ... :mod:`.power_law`);
+``tails-double-scaling``, ``tails-narrowing``, ``tails-mixing``, ``tails-generations``
+(:mod:`.tails`); ``generations-chain``, ``generations-ridge``, ``generations-crossover``
+(:mod:`.generations`). The theory compared with each marker follows the setting's type
+(:func:`.run.predicted_error`).
 
 Adding a figure (tails, generations, neural-network experiments...) takes one module:
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..generations import GenerationsSetting
 from ..generations import figures as F
 from ..sweep import Point, Sweep
-from .registry import Drawing, Figure, axes_curves, curve_markers, register
+from .registry import Drawing, Figure, axes_curves, curve_markers, describe, register
 
 TASK = "modelcollapse.generations.simulate:simulate_one"
 
@@ -84,17 +84,11 @@ def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:
         markers = curve_markers(_curves(name, quick), points, FIELD[name])
         fig = DRAW[name](setting, markers=markers, **p)
         params = {**{k: v for k, v in setting.to_dict().items() if v is not None},
-                  **{k: _plain(v) for k, v in p.items()},
+                  **{k: describe(v) for k, v in p.items()},
                   "seeds": PARAMS[name][quick]["seeds"], "task": TASK,
                   "theory": "predict_generations (spec TG eqs. (B.6), (B.10)-(B.16), (B.20))"}
         return Drawing(fig, axes_curves(fig, "main", FIELD[name]), params)
     return draw
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return f"{value[0]:.3g} to {value[-1]:.3g}, {value.size} log-spaced"
-    return list(value) if isinstance(value, tuple) else value
 
 
 FIGURES = [

@@ -129,6 +129,13 @@ def axes_curves(fig: MplFigure, panel: str, x_name: str, y_name: str = "test_err
             if not label.startswith("_") and x.size > 1 and np.ptp(x) > 0]
 
 
+def describe(value: Any) -> Any:
+    """A figure parameter as the report shows it: a grid by its range, a tuple as a list."""
+    if isinstance(value, np.ndarray):
+        return f"{value[0]:.3g} to {value[-1]:.3g}, {value.size} log-spaced"
+    return list(value) if isinstance(value, tuple) else value
+
+
 def monte_carlo_note(points: Sequence[Point]) -> str:
     """Legend/caption text: how many seeds stand behind each marker."""
     seeds = sorted({p.seeds for p in points})

@@ -93,7 +93,7 @@ def render(entries: dict[str, dict[str, Any]]) -> str:
 </section>""")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<title>modelcollapse: Strong Model Collapse reproduction</title>
+<title>modelcollapse: model collapse reproductions</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }}
 table {{ border-collapse: collapse; margin: 0.8em 0; }}
@@ -102,16 +102,23 @@ img {{ max-width: 100%; border: 1px solid #eee; }}
 section {{ margin-top: 2.5em; }}
 .claim {{ background: #f4f7fb; padding: 0.5em 0.8em; }}
 </style></head><body>
-<h1>Strong Model Collapse: regression figures</h1>
-<p>Reproduction of Dohmatob, Feng, Subramonian, Kempe, "Strong Model Collapse" (ICLR 2025)
-with <code>modelcollapse reproduce</code>. Lines are deterministic equivalents
-(<code>modelcollapse.predict</code>); markers are Monte-Carlo means with
-±{ERROR_BAR_SEMS:g} standard errors over seeds. Python {esc(platform.python_version())}.</p>
+<h1>Model collapse: reproduced figures</h1>
+<p>Reproduction of Dohmatob, Feng, Subramonian, Kempe, "Strong Model Collapse" (ICLR 2025),
+and of the companion papers "A Tale of Tails" (Dohmatob, Feng, Yang, Charton, Kempe, ICML
+2024; figures <code>tails-*</code>) and "Model Collapse Demystified" (Dohmatob, Feng, Kempe,
+NeurIPS 2024; figures <code>generations-*</code>), with <code>modelcollapse reproduce</code>.
+Lines are theory: deterministic equivalents (<code>modelcollapse.predict</code>), the exact
+Hutter-LLM error (<code>modelcollapse.tails.test_error</code>) or the regression-chain
+formulas (<code>modelcollapse.generations.predict_generations</code>); markers are Monte-Carlo
+means with ±{ERROR_BAR_SEMS:g} standard errors over seeds. Python
+{esc(platform.python_version())}.</p>
 <h2>Simulation vs theory</h2>
 <p>Per figure, over every Monte-Carlo setting with a finite theory value: the largest and
 median relative error |mean − theory|/theory, and the fraction of settings whose theory value
 lies within the ±{ERROR_BAR_SEMS:g} SEM error bar. Iterative mixing is compared with the
-small-φ formula (5.4), so a finite-φ offset is expected there.</p>
+small-φ formula (5.4), so a finite-φ offset is expected there. A marker whose seeds all
+agree (SEM 0, e.g. a tail-cut plateau) counts as within its bar when it equals the theory to
+rounding.</p>
 <table><tr><th>figure</th><th>settings</th><th>max rel. error</th><th>median rel. error</th>
 <th>within error bar</th><th>mode</th><th>tasks</th><th>time</th></tr>
 {''.join(rows)}

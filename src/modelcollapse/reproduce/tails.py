@@ -17,7 +17,7 @@ import numpy as np
 from ..sweep import Point, Sweep
 from ..tails import figures as F
 from ..tails.config import TailsSetting
-from .registry import Drawing, Figure, axes_curves, curve_markers, register
+from .registry import Drawing, Figure, axes_curves, curve_markers, describe, register
 
 TASK = "modelcollapse.tails.simulate:simulate_one"
 BETA = 2.0
@@ -40,6 +40,10 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
         True: {"T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8), "seeds": 20},
         False: {"T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8, 16, 32), "seeds": 100}},
 }
+POINTS = {"tails-double-scaling": F.double_scaling_points, "tails-narrowing": F.narrowing_points,
+          "tails-mixing": F.mixing_points, "tails-generations": F.generations_points}
+DRAW = {"tails-double-scaling": F.double_scaling_figure, "tails-narrowing": F.narrowing_figure,
+        "tails-mixing": F.mixing_figure, "tails-generations": F.generations_figure}
 
 
 def _curves(name: str, quick: bool) -> dict[Any, list[TailsSetting]]:
@@ -60,19 +64,13 @@ def _draw_for(name: str, field: str) -> Callable[[list[Point], bool], Drawing]:
         p = {k: v for k, v in PARAMS[name][quick].items() if k != "seeds"}
         markers = curve_markers(_curves(name, quick), points, field)
         fig = DRAW[name](beta=BETA, markers=markers, **p)
-        params = {"beta": BETA, **{k: list(np.atleast_1d(v)) if k != "k" else v
-                                   for k, v in p.items()},
+        params = {"beta": BETA, **{k: describe(v) for k, v in p.items()},
                   "seeds": PARAMS[name][quick]["seeds"], "task": TASK,
                   "theory": "exact Hutter error tails.test_error (spec TG eq. (A.2)); "
                             "dashed: asymptotic laws"}
         return Drawing(fig, axes_curves(fig, "main", field), params)
     return draw
 
-
-POINTS = {"tails-double-scaling": F.double_scaling_points, "tails-narrowing": F.narrowing_points,
-          "tails-mixing": F.mixing_points, "tails-generations": F.generations_points}
-DRAW = {"tails-double-scaling": F.double_scaling_figure, "tails-narrowing": F.narrowing_figure,
-        "tails-mixing": F.mixing_figure, "tails-generations": F.generations_figure}
 
 FIGURES = [
     register(Figure(

@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from . import laws
 from .config import TailsSetting
@@ -184,6 +185,8 @@ def generations_figure(beta: float = 2.0, T0: float = 1e4, T: float = 1e8,
     ax.plot(n, laws.union_bound(beta, T0, n), color="black", ls="--", lw=0.8, label="n·E₁ (union bound)")
     ax.plot(n, laws.mechanism_a_law(beta, T0, n), color="gray", ls=":", lw=0.8, label="drift law (A)")
     _loglog(ax, "generations n", f"Generations, β = {beta:g}, T0 = {T0:g}, T = {T:g}")
+    ax.set_xticks(n, [str(m) for m in n])  # generation counts, not 2×10⁰
+    ax.xaxis.set_minor_formatter(NullFormatter())
     return fig
 
 
