@@ -7,7 +7,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from modelcollapse.generations import GenerationsSetting, optimal_ridge, predict_generations
-from modelcollapse.generations.figures import error_vs_generations, error_vs_ridge, rate_crossover
+from modelcollapse.generations.figures import (
+    error_vs_generations,
+    error_vs_generations_points,
+    error_vs_ridge,
+    error_vs_ridge_points,
+    rate_crossover,
+)
 
 SMALL = GenerationsSetting(d=20, T=50, T0=40, generations=4, sigma=0.5, sigma0=0.5)
 
@@ -58,3 +64,14 @@ def test_rate_crossover_with_the_ell_crit_rule():
     assert "T* (eq. B.20)" not in drawn  # noisy real labels: no fast regime
     with pytest.raises(ValueError, match="^tuning"):
         rate_crossover(SMALL, T=T, tuning="ell_crit")
+
+
+def test_precomputed_markers_and_their_settings():
+    points = error_vs_ridge_points(SMALL, generations=(0, 4), marker_ridges=[0.1, 1.0])
+    assert points[4][1] == SMALL.replace(ridge=1.0) and points[0][0].generations == 0
+    chain = error_vs_generations_points(SMALL, ridges=(0.2,))
+    assert [s.generations for s in chain[0.2]] == [0, 1, 2, 3, 4]
+    fig = error_vs_ridge(SMALL, generations=(0, 4), marker_ridges=[0.1, 1.0],
+                         markers={4: ([0.1, 1.0], [0.9, 0.8], [0.05, 0.05])})
+    (bars,) = fig.axes[0].containers
+    assert list(bars.lines[0].get_ydata()) == [0.9, 0.8]

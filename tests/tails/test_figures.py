@@ -39,3 +39,12 @@ def test_generations_figure_has_the_three_mechanisms():
     fig = F.generations_figure(n=(1, 2), seeds=0)
     labels = {line.get_label() for line in fig.axes[0].get_lines()}
     assert {"mechanism A", "mechanism B", "mechanism C"} <= labels
+
+
+def test_precomputed_markers_are_drawn_as_given():
+    points = F.double_scaling_points(ks=(100,), sim_T=[1e3, 1e5])
+    assert set(points) == {"clean", 100} and points[100][1] == TailsSetting(beta=2.0, T=1e5, k=100)
+    markers = {100: ([1e3, 1e5], [0.02, 0.006], [0.001, 0.0])}
+    fig = F.double_scaling_figure(ks=(100,), T=np.logspace(2, 6, 5), markers=markers, seeds=4)
+    (bars,) = fig.axes[0].containers  # only the given curve; seeds ignored
+    np.testing.assert_array_equal(bars.lines[0].get_ydata(), [0.02, 0.006])

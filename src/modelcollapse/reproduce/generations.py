@@ -48,7 +48,7 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
         True: {"setting": RATES, "T": np.geomspace(10, 300, 6), "generations": (0, 1),
                "seeds": 20},
         False: {"setting": RATES.replace(d=2000, T0=4000), "T": np.geomspace(10, 1000, 12),
-                "generations": (0, 1, 4), "seeds": 100}},
+                "generations": (0, 1, 4), "seeds": 50}},
 }
 POINTS = {"generations-chain": F.error_vs_generations_points,
           "generations-ridge": F.error_vs_ridge_points,

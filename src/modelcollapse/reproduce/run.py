@@ -2,7 +2,8 @@
 
 For every figure, :func:`reproduce_figure` runs its Monte-Carlo sweep through a backend into
 the results store (already-stored tasks are skipped), reads the per-setting means back,
-compares each with ``predict`` at the same setting, and writes to ``out``:
+compares each with the theory at the same setting (:func:`predicted_error`, chosen by the
+setting's type), and writes to ``out``:
 
 - ``NAME.png`` and ``NAME.pdf``: theory curves and Monte-Carlo markers on the same axes;
 - ``NAME.csv``: one row per Monte-Carlo setting (configuration, mean, SEM, seeds, theory);
