@@ -46,9 +46,10 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
                 "seeds": 400}},
     "generations-crossover": {
         True: {"setting": RATES, "T": np.geomspace(10, 300, 6), "generations": (0, 1),
-               "seeds": 20},
+               "tuning": "optimal", "seeds": 20},
         False: {"setting": RATES.replace(d=2000, T0=4000), "T": np.geomspace(10, 1000, 12),
-                "generations": (0, 1, 4), "seeds": 50}},
+                "generations": (0, 1, 4),
+                "tuning": "optimal", "seeds": 50}},
 }
 POINTS = {"generations-chain": F.error_vs_generations_points,
           "generations-ridge": F.error_vs_ridge_points,
@@ -83,7 +84,9 @@ def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:
         setting, p = _args(name, quick)
         markers = curve_markers(_curves(name, quick), points, FIELD[name])
         fig = DRAW[name](setting, markers=markers, **p)
-        params = {**{k: v for k, v in setting.to_dict().items() if v is not None},
+        swept = {"ridge", *p}  # set per marker by the figure's own parameters
+        params = {**{k: v for k, v in setting.to_dict().items()
+                     if v is not None and k not in swept},
                   **{k: describe(v) for k, v in p.items()},
                   "seeds": PARAMS[name][quick]["seeds"], "task": TASK,
                   "theory": "predict_generations (spec TG eqs. (B.6), (B.10)-(B.16), (B.20))"}
