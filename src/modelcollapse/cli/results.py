@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import fields
 from pathlib import Path
 
 from ..sweep import DEFAULT_STORE, Store
-from ..sweep.spec import SETTING_FIELDS
+from ..sweep.spec import SETTING_TYPES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,12 +63,14 @@ def _list(store: Store, as_json: bool) -> None:
 
 
 def _filters(items: list[str]) -> dict[str, str]:
+    # Any field of any storable setting type (a study holds one type; others never match).
+    known = sorted({f.name for cls in SETTING_TYPES.values() for f in fields(cls)})
     out = {}
     for item in items:
         field, sep, value = item.partition("=")
-        if not sep or field not in SETTING_FIELDS:
+        if not sep or field not in known:
             raise ValueError(f"where: expected FIELD=VALUE with FIELD one of "
-                             f"{', '.join(SETTING_FIELDS)}, got {item!r}")
+                             f"{', '.join(known)}, got {item!r}")
         out[field] = value
     return out
 
@@ -83,7 +86,7 @@ def _matches(value: object, text: str) -> bool:
 
 def _show(store: Store, study: str, as_json: bool, where: dict[str, str]) -> None:
     points = [p for p in store.points(study)
-              if all(_matches(p.config[k], v) for k, v in where.items())]
+              if all(k in p.config and _matches(p.config[k], v) for k, v in where.items())]
     if as_json:
         for p in points:
             print(json.dumps({**p.config, "mean": p.mean, "sem": p.sem, "seeds": p.seeds}))
