@@ -16,22 +16,16 @@ machine may be shared: read the ratios, which are measured in the same run.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 from threadpoolctl import threadpool_limits
+from timing import median_seconds
 
 from modelcollapse import Setting
 from modelcollapse.simulate import simulate, simulate_one
 
 
 def per_draw(setting: Setting, method: str, repeats: int) -> float:
-    times = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        simulate_one(setting, i, 0, method)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_seconds(lambda i: simulate_one(setting, i, 0, method), repeats)
 
 
 def main() -> None:

@@ -15,11 +15,9 @@ Times are medians over repeats (the machine is shared: read them as orders of ma
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import median_seconds
 
 from modelcollapse.tails import TailsSetting, plateau, simulate, test_error
 from modelcollapse.tails.laws import clean_law
@@ -38,15 +36,6 @@ SIMULATED = {
 }
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per row (default 3)")
@@ -57,7 +46,7 @@ def main() -> None:
     print("exact Hutter error, 1000 points T in [1e2, 1e12]")
     print(f"  {'setting':<20} {'median s':>9} {'E(1e12)':>11} {'check':>24}")
     for name, setting in EXACT.items():
-        seconds = median_time(lambda s=setting: test_error(s, T), args.repeats)
+        seconds = median_seconds(lambda _, s=setting: test_error(s, T), args.repeats)
         E = test_error(setting, T)
         if setting.k is not None and setting.pi == 0:
             check = f"plateau rel {E[-1] / plateau(setting) - 1:+.1e}"
@@ -70,7 +59,7 @@ def main() -> None:
     print(f"\nMonte-Carlo at T = 1e9 ({args.seeds} seeds, multinomial counts)")
     print(f"  {'setting':<20} {'s/seed':>9} {'support':>9} {'simulated':>11} {'exact':>11} {'z':>6}")
     for name, setting in SIMULATED.items():
-        seconds = median_time(lambda s=setting: simulate(s, seeds=2), args.repeats) / 2
+        seconds = median_seconds(lambda _, s=setting: simulate(s, seeds=2), args.repeats) / 2
         r = simulate(setting, seeds=args.seeds)
         exact = test_error(setting)
         z = (r.test_error - exact) / r.sem

@@ -11,10 +11,8 @@ Times are medians over repeats (the machine is shared: read the ratios).
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from timing import median_seconds
 
 from modelcollapse import Setting, Spectrum, predict
 
@@ -22,29 +20,20 @@ REPEATS = 5
 SCALAR_SAMPLE = 100
 
 
-def median_time(fn, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench(label: str, setting: Setting, axes: dict[str, np.ndarray]) -> None:
     grid = np.broadcast_arrays(*axes.values())
     points = grid[0].size
-    vec = median_time(lambda: predict(setting, **axes))
+    vec = median_seconds(lambda _: predict(setting, **axes), REPEATS)
     rng = np.random.default_rng(0)
     pick = rng.choice(points, SCALAR_SAMPLE, replace=False)
     flat = {k: g.ravel()[pick] for k, g in zip(axes, grid, strict=True)}
 
-    def scalar_loop() -> None:
+    def scalar_loop(_: int) -> None:
         for i in range(SCALAR_SAMPLE):
             predict(setting.replace(**{k: (int(v[i]) if k == "n" else float(v[i]))
                                        for k, v in flat.items()}))
 
-    per_point_scalar = median_time(scalar_loop, repeats=3) / SCALAR_SAMPLE
+    per_point_scalar = median_seconds(scalar_loop, 3) / SCALAR_SAMPLE
     per_point_vec = vec / points
     print(f"{label:<34} {points:>7d} {vec:>9.3f} {points / vec:>12.3g} "
           f"{1 / per_point_scalar:>12.3g} {per_point_scalar / per_point_vec:>9.1f}x")
