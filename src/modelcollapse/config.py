@@ -169,6 +169,15 @@ class Spectrum:
             return cls.power_law(d, beta)
         raise ValueError(f"spectrum must be 'isotropic' or 'power:BETA', got {text!r}")
 
+    @classmethod
+    def check(cls, spectrum: str | Spectrum, d: int) -> None:
+        """Validate a ``spectrum`` field cheaply: its text parses, or its d equals ``d``."""
+        if isinstance(spectrum, Spectrum):
+            if spectrum.d != d:
+                raise ValueError(f"spectrum has d={spectrum.d} but d={d}")
+        else:
+            cls.parse(spectrum, 1)
+
     # -- derived quantities --------------------------------------------------------------
     @property
     def d(self) -> int:
@@ -254,11 +263,7 @@ class Setting:
         if self.alpha is not None:
             set_("alpha", check_number("alpha", self.alpha, low=0.0, high=1.0))
         set_("iterations", int(check_number("iterations", self.iterations, low=1, integer=True)))
-        if isinstance(self.spectrum, Spectrum):
-            if self.spectrum.d != self.d:
-                raise ValueError(f"spectrum has d={self.spectrum.d} but d={self.d}")
-        else:
-            Spectrum.parse(self.spectrum, 1)  # validate the text early
+        Spectrum.check(self.spectrum, self.d)
 
     @cached_property
     def covariance(self) -> Spectrum:

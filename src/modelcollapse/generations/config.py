@@ -79,11 +79,7 @@ class GenerationsSetting:
             set_("source", check_number("source", self.source, low=0.0, low_open=True))
             if not (isinstance(self.spectrum, str) and self.spectrum.startswith("power:")):
                 raise ValueError("source only applies to a spectrum given as 'power:BETA'")
-        if isinstance(self.spectrum, Spectrum):
-            if self.spectrum.d != self.d:
-                raise ValueError(f"spectrum has d={self.spectrum.d} but d={self.d}")
-        else:
-            Spectrum.parse(self.spectrum, 1)  # validate the text early
+        Spectrum.check(self.spectrum, self.d)
 
     @cached_property
     def covariance(self) -> Spectrum:
