@@ -4,18 +4,29 @@ Needs the ``[nn]`` extra (PyTorch, transformers, tokenizers, scikit-learn, iambi
 same code runs the laptop-scale ``quick`` configurations on a CPU and the full ones on a
 GPU (``device="auto"``).
 
-- Images (paper §4.1, Figure 7): :class:`ImagesConfig`, :func:`run_images`.
+- Images (paper §4.1, Figure 7): :class:`ImagesConfig`, :func:`run_images`; one point per
+  seed as a sweep task: :class:`ImagesPoint`, :func:`.tasks.images_one`.
 - Language models (paper §4.2, Figure 8): :class:`LMConfig`, :func:`run_language`.
+
+Names are imported on first use, so the sweep layer can import :mod:`.points` (which the
+results store needs to rebuild an :class:`ImagesPoint`) without loading PyTorch.
 
 >>> from modelcollapse.experiments import ImagesConfig
 >>> ImagesConfig.quick().p2_grid
 (0.0, 0.01, 0.05, 0.2, 0.5, 1.0)
 """
 
-from .device import resolve_device
-from .images import ImagesConfig, run_images, summarise_images
-from .language import LMConfig, run_language
-from .mixing import mixture_counts, mixture_rows
+from importlib import import_module
+from typing import Any
 
-__all__ = ["ImagesConfig", "LMConfig", "mixture_counts", "mixture_rows", "resolve_device",
-           "run_images", "run_language", "summarise_images"]
+_EXPORTS = {"resolve_device": "device", "ImagesConfig": "images", "run_images": "images",
+            "summarise_images": "images", "ImagesPoint": "points", "LMConfig": "language",
+            "run_language": "language", "mixture_counts": "mixing", "mixture_rows": "mixing"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -26,7 +26,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..config import check_number
-from .data.images import DATASETS, load_image_data
+from .data.images import DATASETS, ImageData, load_image_data
 from .device import resolve_device
 from .labeller import train_labeller
 from .mixing import mixture_counts
@@ -106,6 +106,46 @@ def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
     return np.eye(k, dtype=np.float32)[labels]
 
 
+@dataclass(frozen=True)
+class LabelledPool:
+    """One seed's training inputs beyond the labeller's n0, each with its true label and the
+    labeller's label, in the seed's random order; ``labeller`` holds n0, its test error and
+    c² (spec SMC eq. (1.5))."""
+
+    rows: np.ndarray  # indices into the training set
+    true_labels: np.ndarray
+    synth_labels: np.ndarray
+    labeller: dict[str, float]
+
+    def mixture(self, data: ImageData, n: int, p2: float) -> tuple[np.ndarray, np.ndarray, int]:
+        """Inputs, one-hot targets and n_synth of the first n pool rows with the labeller's
+        label on exactly round(p2·n) of them (spec SMC §0 item 6)."""
+        if n > len(self.rows):
+            raise ValueError(f"n={n} exceeds the {len(self.rows)} training images left after "
+                             f"the labeller's n0={int(self.labeller['n0'])}")
+        _, n_synth = mixture_counts(n, p2)
+        labels = np.concatenate([self.synth_labels[:n_synth], self.true_labels[n_synth:n]])
+        return data.x_train[self.rows[:n]], _one_hot(labels, data.n_classes), n_synth
+
+
+def labelled_pool(data: ImageData, order: np.ndarray, n0: int, *, width: int, epochs: int,
+                  seed: int, device: torch.device | str = "cpu",
+                  progress: bool = False) -> LabelledPool:
+    """Train the labeller on the training rows ``order[:n0]`` and label ``order[n0:]``."""
+    first, rows = order[:n0], order[n0:]
+    lab = train_labeller(data.x_train[first], data.y_train[first], data.x_test, data.y_test,
+                         width=width, epochs=epochs, seed=seed, device=device, progress=progress)
+    return LabelledPool(rows, data.y_train[rows], lab.label(data.x_train[rows]),
+                        {"n0": lab.n0, "labeller_error": lab.test_error, "c2": lab.c2})
+
+
+def score(pred: np.ndarray, data: ImageData) -> dict[str, float]:
+    """``test_mse`` = E||f(x) − onehot(y)||² and ``test_misclassification`` on real test data."""
+    y_test = _one_hot(data.y_test, data.n_classes)
+    return {"test_mse": float(np.mean(np.sum((pred - y_test) ** 2, axis=1))),
+            "test_misclassification": float(np.mean(pred.argmax(axis=1) != data.y_test))}
+
+
 def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
                device: str = "auto", progress: bool = True) -> list[dict[str, Any]]:
     """Run the Figure 7 sweep; return one row per (seed, model, width, n, p2).
@@ -119,7 +159,6 @@ def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
     if max(config.n_grid) > pool_size:
         raise ValueError(f"n_grid reaches {max(config.n_grid)} but only {pool_size} training "
                          f"images remain after the labeller's n0={config.n0}")
-    k, y_test = data.n_classes, _one_hot(data.y_test, data.n_classes)
     fits = [(m, w) for m in config.models
             for w in (config.rf_widths if m == "random-features" else config.mlp_widths)]
     jobs = [(s, n, p2, m, w) for s in config.seeds for n in config.n_grid
@@ -127,21 +166,15 @@ def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
     rows: list[dict[str, Any]] = []
     labellers: dict[int, dict[str, float]] = {}
     bar = tqdm(jobs, desc="images", disable=not progress)
-    pools: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    pools: dict[int, LabelledPool] = {}
     for seed, n, p2, model, width in bar:
         if seed not in pools:
             order = np.random.default_rng(seed).permutation(len(data.y_train))
-            first, pool = order[:config.n0], order[config.n0:]
-            lab = train_labeller(data.x_train[first], data.y_train[first], data.x_test,
-                                 data.y_test, width=config.labeller_width,
-                                 epochs=config.labeller_epochs, seed=seed, device=dev,
-                                 progress=progress)
-            labellers[seed] = {"n0": lab.n0, "labeller_error": lab.test_error, "c2": lab.c2}
-            pools[seed] = (pool, data.y_train[pool], lab.label(data.x_train[pool]))
-        pool, true_labels, synth_labels = pools[seed]
-        _, n_synth = mixture_counts(n, p2)
-        labels = np.concatenate([synth_labels[:n_synth], true_labels[n_synth:n]])
-        x, targets = data.x_train[pool[:n]], _one_hot(labels, k)
+            pools[seed] = labelled_pool(data, order, config.n0, width=config.labeller_width,
+                                        epochs=config.labeller_epochs, seed=seed, device=dev,
+                                        progress=progress)
+            labellers[seed] = pools[seed].labeller
+        x, targets, n_synth = pools[seed].mixture(data, n, p2)
         start = time.perf_counter()
         if model == "random-features":
             rf = RandomFeatureRidge(data.d, width, config.rf_ridge, seed=seed, device=dev).fit(x, targets)
@@ -154,9 +187,8 @@ def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
             pred = predict_two_layer(net, data.x_test)
         row = {"dataset": data.name, "model": model, "width": width, "n": n, "p2": p2,
                "n_real": n - n_synth, "n_synth": n_synth, "seed": seed,
-               "test_mse": float(np.mean(np.sum((pred - y_test) ** 2, axis=1))),
-               "test_misclassification": float(np.mean(pred.argmax(axis=1) != data.y_test)),
-               **labellers[seed], "seconds": time.perf_counter() - start}
+               **score(pred, data), **labellers[seed],
+               "seconds": time.perf_counter() - start}
         rows.append(row)
         bar.set_postfix(model=model, n=n, p2=p2, mse=f"{row['test_mse']:.4f}", refresh=False)
     if out_dir is not None:

@@ -3,8 +3,9 @@
 A :class:`Sweep` is written in Python (``Sweep.grid(...)``, ``+`` to join blocks) or in a
 TOML file (``Sweep.from_toml``) and expands into independent :class:`Task` objects, one per
 (setting, seed index). A setting is any configuration type of :data:`SETTING_TYPES`: the
-regression :class:`~modelcollapse.config.Setting`, :class:`~modelcollapse.tails.TailsSetting`
-or :class:`~modelcollapse.generations.GenerationsSetting`; the type's name is stored with the
+regression :class:`~modelcollapse.config.Setting`, :class:`~modelcollapse.tails.TailsSetting`,
+:class:`~modelcollapse.generations.GenerationsSetting` or the image experiment's
+:class:`~modelcollapse.experiments.points.ImagesPoint`; the type's name is stored with the
 configuration (``setting_type``; absent for ``Setting``, whose keys predate the others), so
 :func:`setting_from_config` rebuilds any stored task's setting. A task's ``key`` is a hash
 of everything its result depends on (the setting's plain-data form, the seed index, the base
@@ -15,7 +16,7 @@ TOML form (every ``[[grid]]`` block is a Cartesian product over its fields, on t
 ``[base]``; a single ``[grid]`` table works too; a range is ``{start, stop, num, log}``)::
 
     name = "plateaus"
-    setting = "smc"       # or "tails", "generations" (the keys of SETTING_TYPES)
+    setting = "smc"       # or "tails", "generations", "images" (the keys of SETTING_TYPES)
     seeds = 20            # seed indices 0..19
     base_seed = 0
     task = "simulate"     # or "theory", or "package.module:function"
@@ -45,17 +46,19 @@ from typing import Any
 import numpy as np
 
 from ..config import Setting, check_number
+from ..experiments.points import ImagesPoint
 from ..generations.config import GenerationsSetting
 from ..tails.config import TailsSetting
 
 # Configuration types a sweep runs, by the name stored with each task's configuration.
 SETTING_TYPES: dict[str, type] = {"smc": Setting, "tails": TailsSetting,
-                                  "generations": GenerationsSetting}
+                                  "generations": GenerationsSetting, "images": ImagesPoint}
 SETTING_TYPE_KEY = "setting_type"
-AnySetting = Setting | TailsSetting | GenerationsSetting
+AnySetting = Setting | TailsSetting | GenerationsSetting | ImagesPoint
 SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Setting))
 # Fields stored as integers (sample sizes, counts); a log-spaced range over them is rounded.
-WHOLE_FIELDS = frozenset({"d", "n", "m", "n0", "iterations", "T", "T0", "k", "generations"})
+WHOLE_FIELDS = frozenset({"d", "n", "m", "n0", "iterations", "T", "T0", "k", "generations",
+                          "width"})
 # Bumped if the meaning of a stored result changes, so old rows are not reused by mistake.
 KEY_VERSION = 1
 

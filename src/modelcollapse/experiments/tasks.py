@@ -1,0 +1,59 @@
+"""Per-seed sweep task of the Figure 7 image experiment (spec SMC §7, paper §4.1).
+
+``task = "modelcollapse.experiments.tasks:images_one"`` runs one :class:`ImagesPoint` for
+one seed index, so network results go to the same DuckDB store as the Monte-Carlo sweeps
+and feed ``modelcollapse reproduce`` (figure ``nn-images``). Everything random comes from
+``SeedSequence(base_seed, spawn_key=(seed_index,))``: the order of the training images (so
+the labeller's n0 images and the pool), the labeller's initialisation and batches, and the
+random features. None of these depends on n or p2, so the points of one seed index share
+the labeller and the first n inputs, and curves differ only in the labels, as in
+:func:`~.images.run_images`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from .data.images import ImageData, load_image_data
+from .images import LabelledPool, labelled_pool, score
+from .points import ImagesPoint
+from .random_features import RandomFeatureRidge
+
+
+@lru_cache(maxsize=2)
+def _data(dataset: str) -> ImageData:
+    return load_image_data(dataset)
+
+
+@lru_cache(maxsize=4)
+def _pool(dataset: str, n0: int, width: int, epochs: int, order_seed: int,
+          labeller_seed: int) -> LabelledPool:
+    # a worker runs many points of one seed index in a row: train their labeller once
+    data = _data(dataset)
+    order = np.random.default_rng(order_seed).permutation(len(data.y_train))
+    return labelled_pool(data, order, n0, width=width, epochs=epochs, seed=labeller_seed)
+
+
+def images_one(setting: ImagesPoint, seed_index: int, base_seed: int = 0,
+               method: str = "auto") -> dict[str, Any]:
+    """One seed of ``setting`` on the CPU: the test MSE on real test labels as ``test_error``,
+    with the misclassification rate, the labeller's quality (``c2``, spec SMC eq. (1.5)) and
+    the real/synthetic counts. Only ``method="auto"`` exists.
+    """
+    if method != "auto":
+        raise ValueError(f"method must be 'auto' for the image experiment, got {method!r}")
+    if not isinstance(setting, ImagesPoint):
+        raise ValueError(f"setting must be an ImagesPoint, got {type(setting).__name__}")
+    order_seed, labeller_seed, feature_seed = (int(s) for s in np.random.SeedSequence(
+        base_seed, spawn_key=(seed_index,)).generate_state(3))
+    data = _data(setting.dataset)
+    pool = _pool(setting.dataset, setting.n0, setting.labeller_width, setting.labeller_epochs,
+                 order_seed, labeller_seed)
+    x, targets, n_synth = pool.mixture(data, setting.n, setting.p2)
+    rf = RandomFeatureRidge(data.d, setting.width, setting.ridge, seed=feature_seed).fit(x, targets)
+    errors = score(rf.predict(data.x_test), data)
+    return {"test_error": errors["test_mse"], **errors, **pool.labeller,
+            "n_real": setting.n - n_synth, "n_synth": n_synth}
