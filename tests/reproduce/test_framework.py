@@ -39,7 +39,8 @@ def test_builtin_registry_and_names():
     assert list(FIGURES) == ["classical-scaling", "rp-model-size", "pareto",
                              "iterative-mixing", "power-law-scaling", "tails-double-scaling",
                              "tails-narrowing", "tails-mixing", "tails-generations",
-                             "generations-chain", "generations-ridge", "generations-crossover"]
+                             "generations-chain", "generations-ridge", "generations-crossover",
+                             "nn-images"]
     assert figure_names(["all"]) == list(FIGURES)
     assert figure_names(["pareto", "pareto"]) == ["pareto"]
     with pytest.raises(ValueError, match="^figure: unknown figure 'nope'"):

@@ -37,7 +37,7 @@ from .report import FigureEntry
 from .run import figure_names, reproduce_figure
 
 BUILTIN = ("classical", "random_projections", "pareto", "mixing", "power_law", "tails",
-           "generations")
+           "generations", "networks")
 for _module in BUILTIN:
     import_module(f"{__name__}.{_module}")
 
