@@ -18,6 +18,7 @@ from ..config import Spectrum
 _CHUNK_ELEMENTS = 2_000_000
 _MAX_ITER = 200
 _RTOL = 1e-14
+_GTOL = 4e-16
 # Spectra with more eigenvalue groups than this get a starting point from a coarse copy.
 _COARSE_GROUPS = 64
 
@@ -90,8 +91,11 @@ def solve_increasing(fun: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, n
         la, ha = lo[active], hi[active]
         outside = ~((x_new > la) & (x_new < ha)) | ~np.isfinite(x_new)
         bisect = np.where((la > 0) & (ha > 4 * la), np.sqrt(la * ha), 0.5 * (la + ha))
-        x_new = np.where(outside, bisect, x_new)
-        done = (np.abs(x_new - xa) <= _RTOL * xa) | (g == 0) | (ha - la <= _RTOL * ha)
+        # g is a difference of O(1) terms at the root: |g| at rounding level is converged,
+        # and xa (now a bracket end) is kept rather than replaced by a bisection.
+        settled = np.abs(g) <= _GTOL
+        x_new = np.where(settled, xa, np.where(outside, bisect, x_new))
+        done = settled | (np.abs(x_new - xa) <= _RTOL * xa) | (ha - la <= _RTOL * ha)
         x[active] = x_new
         active = active[~done]
     raise RuntimeError(f"fixed-point solver did not converge for {active.size} points")
