@@ -101,10 +101,6 @@ def test_figure_draws_markers_on_log_axes(produced):
     assert drawing.parameters["theory"].startswith("none")
 
 
-@pytest.mark.xfail(raises=AttributeError, strict=True,
-                   reason="reproduce/run.py predicted_error calls the SMC predict on any "
-                          "non-tails/generations setting; a setting type without theory "
-                          "(ImagesPoint) needs a ValueError there so theory_at leaves NaN")
 def test_reproduce_writes_the_figure_and_report(produced, tmp_path):
     path, *_ = produced
     with Store(path) as store:  # every task is stored: nothing is recomputed
@@ -113,3 +109,14 @@ def test_reproduce_writes_the_figure_and_report(produced, tmp_path):
     assert entry.computed == 0 and entry.comparison == {"points": 0}
     assert (tmp_path / "nn-images.png").stat().st_size > 1000
     assert 'id="nn-images"' in (tmp_path / "index.html").read_text()
+
+
+def test_full_mode_needs_fashion_mnist(monkeypatch, tmp_path):
+    from modelcollapse.reproduce import networks
+
+    monkeypatch.setattr(networks, "DEBIAN_FASHION_MNIST", tmp_path / "missing")
+    with pytest.raises(ValueError, match="apt-get install dataset-fashion-mnist"):
+        FIGURE.sweep(False)
+    monkeypatch.setattr(networks, "DEBIAN_FASHION_MNIST", tmp_path)
+    full = FIGURE.sweep(False)
+    assert {s.dataset for s in full.settings} == {"fashion-mnist"} and len(full.settings) == 36
