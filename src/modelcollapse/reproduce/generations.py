@@ -19,7 +19,7 @@ import numpy as np
 from ..generations import GenerationsSetting
 from ..generations import figures as F
 from ..sweep import Point, Sweep
-from .registry import Drawing, Figure, axes_curves, curve_markers, describe, register
+from .registry import Drawing, Figure, axes_curves, curve_markers, curves_sweep, describe, register
 
 TASK = "modelcollapse.generations.simulate:simulate_one"
 
@@ -72,11 +72,7 @@ def _curves(name: str, quick: bool) -> dict[Any, list[GenerationsSetting]]:
 
 
 def _sweep_for(name: str) -> Callable[[bool], Sweep]:
-    def sweep(quick: bool) -> Sweep:
-        settings = tuple(s for group in _curves(name, quick).values() for s in group)
-        return Sweep(f"{name}{'-quick' if quick else ''}", settings,
-                     seeds=PARAMS[name][quick]["seeds"], task=TASK)
-    return sweep
+    return curves_sweep(name, _curves, lambda quick: PARAMS[name][quick]["seeds"], TASK)
 
 
 def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:

@@ -74,6 +74,16 @@ def register(figure: Figure) -> Figure:
     return figure
 
 
+def curves_sweep(name: str, curves: Callable[[str, bool], dict[Any, Sequence[Any]]],
+                 seeds: Callable[[bool], int], task: str) -> Callable[[bool], Sweep]:
+    """``Figure.sweep`` for a figure whose markers are the settings of ``curves(name, quick)``
+    (a dict: curve label -> settings), each run for ``seeds(quick)`` seeds of ``task``."""
+    def sweep(quick: bool) -> Sweep:
+        settings = tuple(s for group in curves(name, quick).values() for s in group)
+        return Sweep(f"{name}{'-quick' if quick else ''}", settings, seeds=seeds(quick), task=task)
+    return sweep
+
+
 # -- helpers for draw functions --------------------------------------------------------------
 def new_figure(ncols: int, width: float, height: float = 5.0) -> tuple[MplFigure, Any]:
     """A figure with ``ncols`` panels, built without pyplot (no global state, no display)."""
