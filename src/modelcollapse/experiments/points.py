@@ -12,10 +12,12 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..config import check_number
-from .data.images import DATASETS
 
 # Models a per-seed task fits; the trained two-layer net runs in ``run_images`` only.
 POINT_MODELS: tuple[str, ...] = ("random-features",)
+# Data sets a task loads by name alone (MNIST needs a directory, which a stored setting
+# does not carry).
+POINT_DATASETS: tuple[str, ...] = ("fashion-mnist", "digits")
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,9 @@ class ImagesPoint:
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        if self.dataset not in DATASETS:
-            raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {self.dataset!r}")
+        if self.dataset not in POINT_DATASETS:
+            raise ValueError(f"dataset must be one of {', '.join(POINT_DATASETS)}, got "
+                             f"{self.dataset!r}")
         if self.model not in POINT_MODELS:
             raise ValueError(f"model must be one of {', '.join(POINT_MODELS)}, got {self.model!r}")
         for name in ("n", "n0", "width", "labeller_width", "labeller_epochs"):

@@ -17,10 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from ..sweep import Sweep
 from .data.images import ImageData, load_image_data
-from .images import LabelledPool, labelled_pool, score
+from .images import ImagesConfig, LabelledPool, labelled_pool, score
 from .points import ImagesPoint
 from .random_features import RandomFeatureRidge
+
+TASK = "modelcollapse.experiments.tasks:images_one"
 
 
 @lru_cache(maxsize=2)
@@ -57,3 +60,25 @@ def images_one(setting: ImagesPoint, seed_index: int, base_seed: int = 0,
     errors = score(rf.predict(data.x_test), data)
     return {"test_error": errors["test_mse"], **errors, **pool.labeller,
             "n_real": setting.n - n_synth, "n_synth": n_synth}
+
+
+def images_sweep(config: ImagesConfig, name: str = "experiment-images") -> Sweep:
+    """The random-features fits of ``config`` as a sweep of :func:`images_one` tasks.
+
+    Seeds become seed indices, so ``config.seeds`` must be 0..K-1; the data set must load
+    by name (no ``data_dir``). The points are content-addressed like every stored task, so
+    a point also in the ``nn-images`` figure is computed once.
+    """
+    if "random-features" not in config.models:
+        raise ValueError("models: the results store takes the random-features fits; add "
+                         "random-features to models")
+    if config.seeds != tuple(range(len(config.seeds))):
+        raise ValueError(f"seeds: stored tasks use seed indices 0..K-1, got {config.seeds}")
+    if config.data_dir is not None:
+        raise ValueError("data_dir: a stored setting names its data set; use fashion-mnist "
+                         "(Debian package) or digits")
+    base = ImagesPoint(n=config.n_grid[0], dataset=config.dataset, n0=config.n0,
+                       ridge=config.rf_ridge, labeller_width=config.labeller_width,
+                       labeller_epochs=config.labeller_epochs)
+    return Sweep.grid(name, base, width=config.rf_widths, n=config.n_grid, p2=config.p2_grid,
+                      seeds=len(config.seeds), task=TASK)
