@@ -92,8 +92,9 @@ FIGURE = register(Figure(
     title="Networks on real images: test error vs n, one curve per synthetic fraction p2",
     source="spec SMC §7 Figure 7 (paper §4.1)",
     claim="Replacing a fraction p2 of the real labels by a labeller network's labels raises "
-          "the test error on real labels, and for p2 > 0 the error stops improving with n "
-          "while clean data (p2 = 0) keeps scaling; no theory curve (networks on real data).",
+          "the test error on real labels, and the larger p2 the sooner it stops improving "
+          "with n (flat at p2 = 1) while clean data (p2 = 0) keeps scaling; no theory curve "
+          "(networks on real data).",
     sweep=sweep, draw=draw))
 
 __all__ = ["FIGURE", "PARAMS", "draw", "sweep"]
