@@ -7,8 +7,9 @@ into the results store, overlays the theory and writes PNG + PDF + CSV and a rep
 ``iterative-mixing``, ``power-law-scaling`` (:mod:`.classical` ... :mod:`.power_law`);
 ``tails-double-scaling``, ``tails-narrowing``, ``tails-mixing``, ``tails-generations``
 (:mod:`.tails`); ``generations-chain``, ``generations-ridge``, ``generations-crossover``
-(:mod:`.generations`). The theory compared with each marker follows the setting's type
-(:func:`.run.predicted_error`).
+(:mod:`.generations`); ``nn-images`` (:mod:`.networks`, spec SMC §7 Fig. 7: networks on
+real images, no theory curve). The theory compared with each marker follows the setting's
+type (:func:`.run.predicted_error`).
 
 Adding a figure (tails, generations, neural-network experiments...) takes one module:
 
