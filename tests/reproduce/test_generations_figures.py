@@ -21,20 +21,17 @@ from modelcollapse.generations import GenerationsSetting, optimal_ridge
 from modelcollapse.generations.exact import ols_increment
 from modelcollapse.generations.power_law import fast_rate, slow_rate
 from modelcollapse.generations.simulate import simulate_one
-from modelcollapse.reproduce import reproduce
-from modelcollapse.sweep import LocalBackend, Store
+from modelcollapse.sweep import Store
 from modelcollapse.sweep.spec import setting_config, setting_from_config
+
+from .quick import produce_quick
 
 FIGURES = ["generations-chain", "generations-ridge", "generations-crossover"]
 
 
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory):
-    root = tmp_path_factory.mktemp("generations-quick")
-    out, path = root / "report", root / "r.duckdb"
-    with Store(path) as store:
-        reproduce(FIGURES, out, quick=True, store=store, backend=LocalBackend(2), progress=False)
-    return out, path
+    return produce_quick(tmp_path_factory, "generations-quick", FIGURES)
 
 
 def _rows(out, name):

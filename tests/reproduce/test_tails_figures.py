@@ -16,22 +16,19 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from modelcollapse.reproduce import reproduce
-from modelcollapse.sweep import LocalBackend, Store
+from modelcollapse.sweep import Store
 from modelcollapse.sweep.spec import setting_config, setting_from_config
 from modelcollapse.tails import TailsSetting, laws, tail_mass
 from modelcollapse.tails.simulate import simulate_one
+
+from .quick import produce_quick
 
 FIGURES = ["tails-double-scaling", "tails-narrowing", "tails-mixing", "tails-generations"]
 
 
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tails-quick")
-    out, path = root / "report", root / "r.duckdb"
-    with Store(path) as store:
-        reproduce(FIGURES, out, quick=True, store=store, backend=LocalBackend(2), progress=False)
-    return out, path
+    return produce_quick(tmp_path_factory, "tails-quick", FIGURES)
 
 
 def _rows(out, name):
