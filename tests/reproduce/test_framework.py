@@ -103,3 +103,17 @@ def test_cli_lists_figures_and_rejects_bad_input(capsys, tmp_path):
     assert main(["reproduce", "pareto", "--workers", "0", "--store",
                  str(tmp_path / "r.duckdb")]) == 2
     assert "workers must be a whole number >= 1" in capsys.readouterr().err
+
+
+def test_figures_with_missing_dependencies_are_skipped_by_all_and_explained_by_name(monkeypatch,
+                                                                                     capsys):
+    from modelcollapse.reproduce import FIGURES
+    from modelcollapse.reproduce.run import figure_names
+
+    fig = FIGURES["nn-images"]
+    monkeypatch.setattr(type(fig), "missing", lambda self: ["torch"] if self is fig else [])
+    names = figure_names(["all"])
+    assert "nn-images" not in names and "classical-scaling" in names
+    assert "skipping nn-images: needs torch" in capsys.readouterr().err
+    with pytest.raises(ValueError, match=r"nn-images needs torch; pip install -e '\.\[nn\]'"):
+        figure_names(["nn-images"])

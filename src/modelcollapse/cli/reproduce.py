@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .sweep import add_run_arguments
@@ -39,10 +40,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.figures:
         raise ValueError("figure: name one or more figures, 'all', or use --list")
-    figure_names(args.figures)  # fail on a typo before starting workers
+    names = figure_names(args.figures)  # fail on a typo before starting workers
     with open_backend(args.workers, args.scheduler) as backend, Store(args.store) as store:
-        entries = reproduce(args.figures, args.out, quick=args.quick, store=store,
-                            backend=backend, progress=False if args.no_progress else None)
+        try:
+            entries = reproduce(names, args.out, quick=args.quick, store=store,
+                                backend=backend, progress=False if args.no_progress else None)
+        except RuntimeError as err:  # failed tasks: the finished ones are stored, re-run to retry
+            print(f"modelcollapse reproduce: error: {err}", file=sys.stderr)
+            return 1
     for e in entries:
         c = e.comparison
         agreement = (f"max rel. error {c['max_rel_error']:.1%}, "

@@ -95,6 +95,6 @@ FIGURE = register(Figure(
           "the test error on real labels, and the larger p2 the sooner it stops improving "
           "with n (flat at p2 = 1) while clean data (p2 = 0) keeps scaling; no theory curve "
           "(networks on real data).",
-    sweep=sweep, draw=draw))
+    sweep=sweep, draw=draw, requires=("torch", "sklearn"), extra="nn"))
 
 __all__ = ["FIGURE", "PARAMS", "draw", "sweep"]

@@ -8,6 +8,7 @@ and markers on the same axes, the theory curves as data, and the parameters to r
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +51,8 @@ class Figure:
     """A reproducible figure: its Monte-Carlo sweep and how to draw it.
 
     ``name`` is the CLI name (``modelcollapse reproduce NAME``); ``source`` cites the spec
-    section; ``claim`` is the paper's statement the figure shows, one sentence.
+    section; ``claim`` is the paper's statement the figure shows, one sentence. ``requires``
+    names the optional modules its tasks import, with the extra that installs them.
     """
 
     name: str
@@ -59,6 +61,12 @@ class Figure:
     claim: str
     sweep: Callable[[bool], Sweep]
     draw: Callable[[list[Point], bool], Drawing]
+    requires: tuple[str, ...] = ()
+    extra: str = ""
+
+    def missing(self) -> list[str]:
+        """The modules of ``requires`` that cannot be imported here."""
+        return [m for m in self.requires if importlib.util.find_spec(m) is None]
 
 
 FIGURES: dict[str, Figure] = {}

@@ -14,6 +14,7 @@ setting's type), and writes to ``out``:
 from __future__ import annotations
 
 import csv
+import sys
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -35,13 +36,29 @@ SETTING_FIELDS = [f.name for f in fields(Setting)]
 
 
 def figure_names(names: list[str]) -> list[str]:
-    """Validate figure names; ``all`` means every registered figure."""
+    """Validate figure names; ``all`` means every registered figure that can run here.
+
+    ``all`` skips, with a note on stderr, a figure whose optional dependencies are missing
+    (e.g. the network figures without the ``[nn]`` extra); naming such a figure is an error
+    that says what to install.
+    """
     if "all" in names:
-        return list(FIGURES)
+        runnable = []
+        for name, fig in FIGURES.items():
+            if fig.missing():
+                print(f"reproduce: skipping {name}: needs {', '.join(fig.missing())} "
+                      f"(pip install -e '.[{fig.extra}]')", file=sys.stderr)
+            else:
+                runnable.append(name)
+        return runnable
     unknown = [n for n in names if n not in FIGURES]
     if unknown:
         raise ValueError(f"figure: unknown figure {unknown[0]!r}; choose from "
                          f"{', '.join(FIGURES)} or all")
+    for name in names:
+        if FIGURES[name].missing():
+            raise ValueError(f"figure: {name} needs {', '.join(FIGURES[name].missing())}; "
+                             f"pip install -e '.[{FIGURES[name].extra}]'")
     return list(dict.fromkeys(names))
 
 
