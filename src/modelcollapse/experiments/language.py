@@ -60,17 +60,17 @@ class LMConfig:
     mixture_size: str = "gpt2-12L"  # the model trained on every p2
     sizes: tuple[str, ...] = ("gpt2-12L", "gpt2-18L", "gpt2-24L")  # the model-size study ...
     size_p2_grid: tuple[float, ...] = (0.0, 1.0)  # ... at these p2 (the paper: p2 = 1)
-    # -- optimisation (each mixture run and the generator) ------------------------------------
-    steps: int = 20000
-    batch_size: int = 32
-    lr: float = 5e-3
-    min_lr: float = 1e-4
-    warmup: int = 2000
-    weight_decay: float = 0.1
-    dropout: float = 0.05
-    eval_every: int = 500
+    # -- optimisation (each mixture run and the generator): TrainConfig's defaults ----------
+    steps: int = TrainConfig.steps
+    batch_size: int = TrainConfig.batch_size
+    lr: float = TrainConfig.lr
+    min_lr: float = TrainConfig.min_lr
+    warmup: int = TrainConfig.warmup
+    weight_decay: float = TrainConfig.weight_decay
+    dropout: float = TrainConfig.dropout
+    eval_every: int = TrainConfig.eval_every
     eval_blocks: int = 512  # held-out blocks of context + 1 tokens
-    checkpoint_every: int = 500
+    checkpoint_every: int = TrainConfig.checkpoint_every
     seed: int = 0
 
     @classmethod
