@@ -10,7 +10,6 @@ curvature of the exact error, which the tests bound from the theory column.
 from __future__ import annotations
 
 import csv
-import json
 
 import numpy as np
 import pytest
@@ -21,7 +20,7 @@ from modelcollapse.sweep.spec import setting_config, setting_from_config
 from modelcollapse.tails import TailsSetting, laws, tail_mass
 from modelcollapse.tails.simulate import simulate_one
 
-from .quick import produce_quick
+from .quick import check_outputs, produce_quick
 
 FIGURES = ["tails-double-scaling", "tails-narrowing", "tails-mixing", "tails-generations"]
 
@@ -56,14 +55,7 @@ def _slope(T, y):
 
 def test_files_report_and_stored_settings(produced):
     out, path = produced
-    for name in FIGURES:
-        for suffix in (".png", ".pdf", ".csv", "-theory.csv"):
-            assert (out / f"{name}{suffix}").stat().st_size > 1000
-    page = (out / "index.html").read_text()
-    manifest = json.loads((out / "report.json").read_text())
-    for name in FIGURES:
-        assert f'id="{name}"' in page
-        assert manifest[name]["comparison"]["points"] == len(_rows(out, name))
+    check_outputs(out, FIGURES, lambda name: len(_rows(out, name)))
     with Store(path, read_only=True) as store:
         rows = store.rows("tails-mixing-quick")
     setting = setting_from_config(rows[0]["config"])
