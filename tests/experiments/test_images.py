@@ -9,7 +9,7 @@ pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 from modelcollapse.experiments.data.images import load_image_data
-from modelcollapse.experiments.images import ImagesConfig, run_images, summarise_images
+from modelcollapse.experiments.images import ImagesConfig, fit_and_score, run_images, summarise_images
 from modelcollapse.experiments.labeller import train_labeller
 from modelcollapse.experiments.two_layer import predict_two_layer, train_two_layer
 
@@ -67,3 +67,11 @@ def test_config_validation_names_the_field():
         ImagesConfig(n_grid=())
     with pytest.raises(ValueError, match="n_grid reaches 5000"):
         run_images(TINY.replace(n_grid=(5000,)), None, device="cpu", progress=False)
+
+
+def test_fit_and_score_names_an_unknown_model():
+    data = load_image_data("digits")
+    y = np.eye(10, dtype=np.float32)[data.y_train[:50]]
+    with pytest.raises(ValueError, match="^model must be one of random-features, two-layer"):
+        fit_and_score("cnn", data.x_train[:50], y, data, width=8, ridge=1e-3, epochs=1,
+                      min_steps=0, batch_size=8, lr=1e-3, seed=0)

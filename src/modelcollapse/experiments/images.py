@@ -146,6 +146,28 @@ def score(pred: np.ndarray, data: ImageData) -> dict[str, float]:
             "test_misclassification": float(np.mean(pred.argmax(axis=1) != data.y_test))}
 
 
+def fit_and_score(model: str, x: np.ndarray, targets: np.ndarray, data: ImageData, *,
+                  width: int, ridge: float, epochs: int, min_steps: int, batch_size: int,
+                  lr: float, seed: int, device: torch.device | str = "cpu",
+                  desc: str | None = None) -> dict[str, float]:
+    """Fit one Figure 7 model on inputs ``x`` and one-hot ``targets``; :func:`score` it.
+
+    ``"random-features"`` reads ``ridge``; ``"two-layer"`` reads ``epochs``, ``min_steps``,
+    ``batch_size``, ``lr`` and shows a progress bar titled ``desc`` (none if None). ``seed``
+    fixes the random features, or the network's initialisation and batch order.
+    """
+    if model == "random-features":
+        rf = RandomFeatureRidge(data.d, width, ridge, seed=seed, device=device).fit(x, targets)
+        pred = rf.predict(data.x_test)
+    elif model == "two-layer":
+        net = train_two_layer(x, targets, width=width, epochs=epochs, min_steps=min_steps,
+                              batch_size=batch_size, lr=lr, seed=seed, device=device, desc=desc)
+        pred = predict_two_layer(net, data.x_test)
+    else:
+        raise ValueError(f"model must be one of {', '.join(IMAGE_MODELS)}, got {model!r}")
+    return score(pred, data)
+
+
 def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
                device: str = "auto", progress: bool = True) -> list[dict[str, Any]]:
     """Run the Figure 7 sweep; return one row per (seed, model, width, n, p2).
@@ -176,18 +198,13 @@ def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
             labellers[seed] = pools[seed].labeller
         x, targets, n_synth = pools[seed].mixture(data, n, p2)
         start = time.perf_counter()
-        if model == "random-features":
-            rf = RandomFeatureRidge(data.d, width, config.rf_ridge, seed=seed, device=dev).fit(x, targets)
-            pred = rf.predict(data.x_test)
-        else:
-            net = train_two_layer(x, targets, width=width, epochs=config.mlp_epochs,
-                                  min_steps=config.mlp_min_steps, batch_size=config.mlp_batch_size,
-                                  lr=config.mlp_lr, seed=seed, device=dev,
-                                  desc=f"two-layer n={n} p2={p2:g}" if progress else None)
-            pred = predict_two_layer(net, data.x_test)
+        errors = fit_and_score(model, x, targets, data, width=width, ridge=config.rf_ridge,
+                               epochs=config.mlp_epochs, min_steps=config.mlp_min_steps,
+                               batch_size=config.mlp_batch_size, lr=config.mlp_lr, seed=seed,
+                               device=dev, desc=f"two-layer n={n} p2={p2:g}" if progress else None)
         row = {"dataset": data.name, "model": model, "width": width, "n": n, "p2": p2,
                "n_real": n - n_synth, "n_synth": n_synth, "seed": seed,
-               **score(pred, data), **labellers[seed],
+               **errors, **labellers[seed],
                "seconds": time.perf_counter() - start}
         rows.append(row)
         bar.set_postfix(model=model, n=n, p2=p2, mse=f"{row['test_mse']:.4f}", refresh=False)
