@@ -38,6 +38,8 @@ def test_cli_errors_are_one_line(capsys):
     assert "models must be among" in capsys.readouterr().err
     assert main(["experiment", "lm", "--device", "tpu", "--set", "steps=1", "--out", "/nonexistent"]) == 2
     assert "device must be one of" in capsys.readouterr().err
+    assert main(["experiment", "images", "--device", "cpu", "--store", "/nonexistent/r.duckdb"]) == 2
+    assert "--device: stored tasks choose their own device" in capsys.readouterr().err
 
 
 def test_show_config(capsys):

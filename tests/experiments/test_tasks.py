@@ -11,18 +11,33 @@ from modelcollapse.experiments import ImagesConfig
 from modelcollapse.experiments.points import ImagesPoint
 from modelcollapse.experiments.tasks import images_one, images_sweep
 from modelcollapse.sweep import Store, Sweep
-from modelcollapse.sweep.spec import setting_config, setting_from_config
+from modelcollapse.sweep.spec import Task, setting_config, setting_from_config
 
 TINY = ImagesPoint(n=200, p2=0.5, dataset="digits", n0=50, width=256, labeller_epochs=5)
+TINY_NET = TINY.replace(model="two-layer", width=32, epochs=5, min_steps=50, batch_size=64)
 
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"dataset": "cifar"}, "dataset must be one of"), ({"dataset": "mnist"}, "fashion-mnist, digits"),
-    ({"model": "two-layer"}, "model must be"),
-    ({"p2": 1.5}, "p2"), ({"n": 0}, "n"), ({"width": 2.5}, "width"), ({"ridge": 0.0}, "ridge")])
+    ({"model": "cnn"}, "model must be one of random-features, two-layer"),
+    ({"p2": 1.5}, "p2"), ({"n": 0}, "n"), ({"width": 2.5}, "width"), ({"ridge": 0.0}, "ridge"),
+    ({"epochs": 0}, "^epochs must be >= 1"), ({"min_steps": -1}, "^min_steps must be >= 0"),
+    ({"batch_size": 1.5}, "^batch_size"), ({"lr": 0.0}, "^lr must be > 0")])
 def test_point_validates_its_fields(change, message):
-    with pytest.raises(ValueError, match=message):
-        TINY.replace(**change)
+    for point in (TINY, TINY_NET):  # a field the model does not read is still checked
+        with pytest.raises(ValueError, match=message):
+            point.replace(**change)
+
+
+def test_fields_a_model_does_not_read_are_reset_so_equal_points_share_a_key():
+    net = TINY_NET.replace(ridge=0.3)
+    assert net == TINY_NET and net.ridge == ImagesPoint(n=1).ridge
+    assert Task(net, 0, kind="images").key == Task(TINY_NET, 0, kind="images").key
+    rf = TINY.replace(epochs=2, min_steps=7, batch_size=9, lr=0.5)
+    assert rf == TINY and Task(rf, 0, kind="images").key == Task(TINY, 0, kind="images").key
+    # the fields a model reads still tell points apart
+    assert TINY_NET.replace(lr=0.01) != TINY_NET and TINY.replace(ridge=0.3) != TINY
+    assert TINY_NET.epochs == 5 and setting_from_config(setting_config(TINY_NET)) == TINY_NET
 
 
 def test_point_round_trips_through_the_sweep_layer():
@@ -46,25 +61,50 @@ def test_task_is_deterministic_in_setting_and_seed_index():
         images_one(TINY, 0, method="exact")
 
 
-def test_images_sweep_needs_seed_indices_and_a_named_data_set():
-    config = ImagesConfig.quick(dataset="digits", n_grid=(100, 400), rf_widths=(64, 128))
+def test_two_layer_task_is_deterministic_in_setting_and_seed_index():
+    first = images_one(TINY_NET, 0)
+    assert images_one(TINY_NET, 0) == first
+    assert images_one(TINY_NET, 1)["test_error"] != first["test_error"]
+    assert images_one(TINY_NET.replace(lr=3e-3), 0)["test_error"] != first["test_error"]
+    assert (first["n_real"], first["n_synth"]) == (100, 100)
+    assert first["test_error"] == first["test_mse"] and 0 < first["test_error"] < 2
+    # one seed index: the same labeller for both models, so the curves differ only in the fit
+    assert first["c2"] == images_one(TINY, 0)["c2"]
+
+
+def test_images_sweep_covers_both_models_and_needs_seed_indices_and_a_named_data_set():
+    config = ImagesConfig.quick(dataset="digits", n_grid=(100, 400), rf_widths=(64, 128),
+                                mlp_widths=(32,), mlp_epochs=3, mlp_lr=0.01, rf_ridge=0.02)
     sweep = images_sweep(config)
-    assert len(sweep.settings) == 2 * 2 * 6 and sweep.seeds == 1
-    for change, message in (({"seeds": (3,)}, "seed indices"), ({"data_dir": "/x"}, "data_dir"),
-                            ({"models": ("two-layer",)}, "random-features")):
+    assert len(sweep.settings) == (2 + 1) * 2 * 6 and sweep.seeds == 1
+    rf, net = sweep.settings[:24], sweep.settings[24:]
+    assert {(s.model, s.width, s.ridge) for s in rf} == {("random-features", w, 0.02) for w in (64, 128)}
+    assert {(s.model, s.width, s.epochs, s.lr, s.ridge) for s in net} == {
+        ("two-layer", 32, 3, 0.01, ImagesPoint(n=1).ridge)}
+    only_net = images_sweep(config.replace(models=("two-layer",)))
+    assert only_net.settings == tuple(net)
+    for change, message in (({"seeds": (3,)}, "seed indices"), ({"data_dir": "/x"}, "data_dir")):
         with pytest.raises(ValueError, match=message):
             images_sweep(config.replace(**change))
 
 
-def test_cli_images_store_writes_random_features_to_the_store(tmp_path, capsys):
+def test_cli_images_store_writes_both_models_to_the_store(tmp_path, capsys):
     args = ["experiment", "images", "--quick", "--out", str(tmp_path / "out"), "--no-progress",
             "--store", str(tmp_path / "r.duckdb"), "--workers", "1",
             "--set", "dataset=digits", "--set", "n0=50", "--set", "n_grid=100,200",
-            "--set", "p2_grid=0,1", "--set", "rf_widths=64", "--set", "models=random-features",
+            "--set", "p2_grid=0,1", "--set", "rf_widths=64", "--set", "mlp_widths=16",
+            "--set", "mlp_epochs=2", "--set", "mlp_min_steps=20",
             "--set", "labeller_width=16", "--set", "labeller_epochs=5"]
     assert main(args) == 0
-    assert "4 tasks" in capsys.readouterr().out and not (tmp_path / "out").exists()
+    out = capsys.readouterr().out
+    assert "8 tasks" in out and not (tmp_path / "out").exists()
+    table = [line.split() for line in out.splitlines() if line.split()[-1:] == ["1"]]
+    assert [(row[0], row[3]) for row in table] == [("random-features", "200"), ("random-features", "200"),
+                                                   ("two-layer", "200"), ("two-layer", "200")]
     with Store(tmp_path / "r.duckdb", read_only=True) as store:
         points = store.points("experiment-images")
-    assert [(p.config["n"], p.config["p2"]) for p in points] == [(100, 0.0), (100, 1.0),
-                                                                  (200, 0.0), (200, 1.0)]
+    grid = [(n, p2) for n in (100, 200) for p2 in (0.0, 1.0)]
+    assert [(p.config["model"], p.config["n"], p.config["p2"]) for p in points] == [
+        (m, n, p2) for m in ("random-features", "two-layer") for n, p2 in grid]
+    assert all(p.seeds == 1 and 0 < p.mean < 2 for p in points)
+    assert main(args) == 0 and "8 already stored, 0 ran" in capsys.readouterr().out  # resumable

@@ -4,9 +4,9 @@
 ``--set KEY=VALUE`` overrides any field of the configuration, parsed like the field's
 default (tuples as comma-separated lists), so a misspelt key or a bad value fails with a
 message naming it. Results go to ``--out`` as CSV and JSON; for ``images``, ``--store PATH``
-sends the random-features fits instead to the DuckDB results store, one per-seed task each
-(``experiments.tasks.images_sweep``), where ``modelcollapse reproduce`` and ``results`` see
-them; the trained two-layer fits still go to ``--out``.
+sends every fit (random features and trained two-layer nets) instead to the DuckDB results
+store, one per-seed task each (``experiments.tasks.images_sweep``), where ``modelcollapse
+reproduce`` and ``results`` see them.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
         if name == "images":
             p.add_argument("--store", type=Path, default=None, metavar="PATH",
-                           help="run the random-features fits as per-seed tasks into this "
-                                "DuckDB results store (resumable, shared with modelcollapse "
-                                "reproduce nn-images); two-layer fits still go to --out")
+                           help="run every fit as a per-seed task into this DuckDB results "
+                                "store instead of --out (resumable, shared with modelcollapse "
+                                "reproduce nn-images); two-layer fits train on a GPU when present")
             p.add_argument("--workers", type=whole, default=None,
                            help="local worker processes for --store (default: all CPUs)")
         p.set_defaults(handler=run)
@@ -105,9 +105,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     progress = not args.no_progress
     if args.experiment == "images" and args.store is not None:
-        config = _images_to_store(config, args.store, args.workers, progress)
-        if config is None:
-            return 0
+        if args.device != "auto":
+            raise ValueError("--device: stored tasks choose their own device (a GPU when "
+                             "present); leave out --device with --store")
+        _images_to_store(config, args.store, args.workers, progress)
+        return 0
     if args.experiment == "images":
         rows = module.run_images(config, args.out, device=args.device, progress=progress)
         print(f"modelcollapse experiment images: {len(rows)} fits -> {args.out}/images.csv, images.json")
@@ -124,9 +126,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _images_to_store(config: Any, path: Path, workers: int | None, progress: bool) -> Any:
-    """Run the random-features fits into the store; return the rest of ``config`` (None if
-    nothing is left for ``run_images``)."""
+def _images_to_store(config: Any, path: Path, workers: int | None, progress: bool) -> None:
+    """Run every fit of ``config`` into the store; print the seed means at the largest n."""
     from ..experiments.tasks import images_sweep
     from ..sweep import LocalBackend, Store, run_sweep
 
@@ -138,12 +139,10 @@ def _images_to_store(config: Any, path: Path, workers: int | None, progress: boo
     if summary.failed:
         raise ValueError(f"{summary.failed} tasks failed: {summary.errors[0] if summary.errors else ''}")
     n_max = max(config.n_grid)
-    _table([{"model": "random-features", "width": p.config["width"], "p2": p.config["p2"],
-             "n": n_max, "test_mse": p.mean, "sem": p.sem, "seeds": p.seeds}
-            for p in points if p.config["n"] == n_max],
-           ("model", "width", "p2", "n", "test_mse", "sem", "seeds"))
-    rest = tuple(m for m in config.models if m != "random-features")
-    return config.replace(models=rest) if rest else None
+    columns = ("model", "width", "p2", "n")
+    _table([{**{c: p.config[c] for c in columns}, "test_mse": p.mean, "sem": p.sem,
+             "seeds": p.seeds} for p in points if p.config["n"] == n_max],
+           (*columns, "test_mse", "sem", "seeds"))
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
