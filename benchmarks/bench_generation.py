@@ -25,7 +25,8 @@ import numpy as np
 import torch
 
 from modelcollapse.experiments.device import resolve_device
-from modelcollapse.experiments.lm import MODEL_SIZES, Sampling, TrainConfig, build_model, generate, train_lm
+from modelcollapse.experiments.lm import build_model, generate, train_lm
+from modelcollapse.experiments.lm_config import MODEL_SIZES, Sampling, TrainConfig
 
 
 def sampling_rate(model, batch: int, new_tokens: int, kv_cache: bool, eos: int) -> float:

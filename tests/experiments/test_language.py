@@ -8,7 +8,8 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from modelcollapse.experiments.language import LMConfig, blocks_of, run_language
+from modelcollapse.experiments.language import blocks_of, run_language
+from modelcollapse.experiments.lm_config import LMConfig
 
 WORDS = "the cat dog sat ran on a mat hill and then slept ate".split()
 
@@ -38,14 +39,15 @@ def test_runs_every_p2_and_size_and_resumes(tmp_path):
         assert r["n_synth_blocks"] == round(p2 * 80) and r["n_real_blocks"] + r["n_synth_blocks"] == 80
         assert np.isfinite(r["eval_loss"]) and r["tokens"] == 20 * 4 * 16
     assert finals[("small", 1.0)]["params"] > finals[("tiny", 1.0)]["params"]
-    assert not meta["corpus"]["cached"] and meta["corpus"]["tokens"] >= 80 * 17
+    (seed,) = meta["seeds"]
+    assert not seed["corpus"]["cached"] and seed["corpus"]["tokens"] >= 80 * 17
     saved = json.loads((tmp_path / "out" / "lm.json").read_text())
     assert saved["config"]["steps"] == 20 and len(saved["final"]) == 4
     header = (tmp_path / "out" / "lm.csv").read_text().splitlines()[0]
-    assert header.startswith("size,params,p2") and "eval_loss" in header
+    assert header.startswith("seed_index,size,params,p2") and "eval_loss" in header
     # a second run reuses the cached corpus and the finished checkpoints: identical numbers
     again = run_language(cfg, tmp_path / "out", device="cpu", progress=False)
-    assert again["corpus"]["cached"]
+    assert again["seeds"][0]["corpus"]["cached"]
     assert [r["eval_loss"] for r in again["final"]] == [r["eval_loss"] for r in meta["final"]]
 
 

@@ -14,14 +14,8 @@ pytest.importorskip("transformers")
 import torch
 
 from modelcollapse.experiments import lm
-from modelcollapse.experiments.lm import (
-    Sampling,
-    TrainConfig,
-    build_model,
-    generate,
-    synthetic_corpus,
-    train_lm,
-)
+from modelcollapse.experiments.lm import build_model, generate, synthetic_corpus, train_lm
+from modelcollapse.experiments.lm_config import Sampling, TrainConfig
 
 VOCAB, CTX, EOS = 64, 16, 0
 
@@ -100,7 +94,8 @@ import sys
 import numpy as np
 import torch  # noqa: E402
 torch.set_num_threads(1)
-from modelcollapse.experiments.lm import TrainConfig, build_model, train_lm  # noqa: E402
+from modelcollapse.experiments.lm import build_model, train_lm  # noqa: E402
+from modelcollapse.experiments.lm_config import TrainConfig  # noqa: E402
 data = np.load(sys.argv[2])
 cfg = TrainConfig(steps=int(sys.argv[3]), batch_size=8, lr=3e-3, warmup=5, dropout=0.1,
                   eval_every=100, checkpoint_every=5)

@@ -41,7 +41,7 @@ def test_sweep_then_results_list_show_export(tmp_path, capsys):
                  "--where", "n=400"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("cli-study: 1 settings") and out[2].split()[-1] == "3"
-    assert main(["results", "cli-study", "--store", store, "--where", "size=1"]) == 2
+    assert main(["results", "cli-study", "--store", store, "--where", "colour=1"]) == 2
     assert "where: expected FIELD=VALUE" in capsys.readouterr().err
     assert main(["results", "cli-study", "--store", store, "--json"]) == 0
     first = json.loads(capsys.readouterr().out.splitlines()[0])

@@ -3,10 +3,10 @@
 ``--quick`` runs the laptop-scale configuration (a few CPU minutes), otherwise the full one;
 ``--set KEY=VALUE`` overrides any field of the configuration, parsed like the field's
 default (tuples as comma-separated lists), so a misspelt key or a bad value fails with a
-message naming it. Results go to ``--out`` as CSV and JSON; for ``images``, ``--store PATH``
-sends every fit (random features and trained two-layer nets) instead to the DuckDB results
-store, one per-seed task each (``experiments.tasks.images_sweep``), where ``modelcollapse
-reproduce`` and ``results`` see them.
+message naming it. Results go to ``--out`` as CSV and JSON; ``--store PATH`` sends every
+fit or training run instead to the DuckDB results store, one per-seed task each
+(``experiments.tasks.images_sweep``, ``experiments.lm_task.lm_sweep``), where
+``modelcollapse reproduce`` (figures ``nn-images``, ``nn-lm``) and ``results`` see them.
 """
 
 from __future__ import annotations
@@ -46,13 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--show-config", action="store_true",
                        help="print the configuration that would run, and exit")
         p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
-        if name == "images":
-            p.add_argument("--store", type=Path, default=None, metavar="PATH",
-                           help="run every fit as a per-seed task into this DuckDB results "
-                                "store instead of --out (resumable, shared with modelcollapse "
-                                "reproduce nn-images); two-layer fits train on a GPU when present")
-            p.add_argument("--workers", type=whole, default=None,
-                           help="local worker processes for --store (default: all CPUs)")
+        p.add_argument("--store", type=Path, default=None, metavar="PATH",
+                       help="run every fit as a per-seed task into this DuckDB results store "
+                            f"instead of --out (resumable, shared with modelcollapse reproduce "
+                            f"nn-{name if name == 'lm' else 'images'}); tasks train on a GPU "
+                            "when present")
+        p.add_argument("--workers", type=whole, default=None,
+                       help="local worker processes for --store (default: all CPUs)")
         p.set_defaults(handler=run)
 
 
@@ -91,26 +91,26 @@ def run(args: argparse.Namespace) -> int:
         import torch
 
         from ..experiments import images, language
+        from ..experiments.lm_config import LMConfig
     except ImportError as err:
         raise ValueError(f"experiments need the [nn] extra (pip install 'modelcollapse[nn]'): "
                          f"{err}") from None
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     module, config_type = ((images, images.ImagesConfig) if args.experiment == "images"
-                           else (language, language.LMConfig))
+                           else (language, LMConfig))
     config = with_overrides(config_type.quick() if args.quick else config_type(), args.set)
     if args.show_config:
         for f in fields(config):
             print(f"{f.name} = {getattr(config, f.name)!r}")
         return 0
     progress = not args.no_progress
-    if args.experiment == "images" and args.store is not None:
+    if args.store is not None:
         if args.device != "auto":
             raise ValueError("--device: stored tasks choose their own device (a GPU when "
                              "present); leave out --device with --store")
-        _images_to_store(config, args.store, args.workers, progress)
-        return 0
-    if args.experiment == "images":
+        _to_store(args.experiment, config, args.store, args.workers, progress)
+    elif args.experiment == "images":
         rows = module.run_images(config, args.out, device=args.device, progress=progress)
         print(f"modelcollapse experiment images: {len(rows)} fits -> {args.out}/images.csv, images.json")
         _table(module.summarise_images(rows),
@@ -118,31 +118,40 @@ def run(args: argparse.Namespace) -> int:
     else:
         meta = module.run_language(config, args.out, device=args.device, progress=progress)
         print(f"modelcollapse experiment lm: {len(meta['final'])} runs -> {args.out}/lm.csv, lm.json")
-        gen = meta["generator"]
-        print(f"generator {gen['size']}: held-out loss {gen['eval_loss']:.4f}; corpus "
-              f"{meta['corpus'].get('tokens', 0)} tokens (cached: {meta['corpus'].get('cached')})")
-        _table(meta["final"], ("size", "params", "p2", "tokens", "eval_loss",
+        for seed in meta["seeds"]:
+            gen, corpus = seed["generator"], seed["corpus"]
+            print(f"seed index {seed['seed_index']}: generator {gen['size']} held-out loss "
+                  f"{gen['eval_loss']:.4f}; corpus {corpus.get('tokens', 0)} tokens "
+                  f"(cached: {corpus.get('cached')})")
+        _table(meta["final"], ("seed_index", "size", "params", "p2", "tokens", "eval_loss",
                                "train_tokens_per_second"))
     return 0
 
 
-def _images_to_store(config: Any, path: Path, workers: int | None, progress: bool) -> None:
-    """Run every fit of ``config`` into the store; print the seed means at the largest n."""
-    from ..experiments.tasks import images_sweep
+def _to_store(experiment: str, config: Any, path: Path, workers: int | None, progress: bool) -> None:
+    """Run every fit of ``config`` into the store as per-seed tasks; print the seed means
+    (images: at the largest n; language models: the final held-out loss of each run)."""
     from ..sweep import LocalBackend, Store, run_sweep
 
-    sweep = images_sweep(config)
+    if experiment == "images":
+        from ..experiments.tasks import images_sweep as make_sweep
+    else:
+        from ..experiments.lm_task import lm_sweep as make_sweep
+    sweep = make_sweep(config)
     with Store(path) as store:
         summary = run_sweep(sweep, store, LocalBackend(workers), progress=None if progress else False)
         points = store.points(sweep.name)
     print(summary)
     if summary.failed:
         raise ValueError(f"{summary.failed} tasks failed: {summary.errors[0] if summary.errors else ''}")
-    n_max = max(config.n_grid)
-    columns = ("model", "width", "p2", "n")
-    _table([{**{c: p.config[c] for c in columns}, "test_mse": p.mean, "sem": p.sem,
-             "seeds": p.seeds} for p in points if p.config["n"] == n_max],
-           (*columns, "test_mse", "sem", "seeds"))
+    if experiment == "images":
+        n_max = max(config.n_grid)
+        columns, error = ("model", "width", "p2", "n"), "test_mse"
+        points = [p for p in points if p.config["n"] == n_max]
+    else:
+        columns, error = ("size", "p2", "steps"), "eval_loss"
+    _table([{**{c: p.config[c] for c in columns}, error: p.mean, "sem": p.sem, "seeds": p.seeds}
+            for p in points], (*columns, error, "sem", "seeds"))
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:

@@ -6,10 +6,12 @@ GPU (``device="auto"``).
 
 - Images (paper §4.1, Figure 7): :class:`ImagesConfig`, :func:`run_images`; one point per
   seed as a sweep task: :class:`ImagesPoint`, :func:`.tasks.images_one`.
-- Language models (paper §4.2, Figure 8): :class:`LMConfig`, :func:`run_language`.
+- Language models (paper §4.2, Figure 8): :class:`LMConfig`, :func:`run_language`; one run
+  per seed as a sweep task: :class:`LMPoint`, :func:`.lm_task.lm_one`.
 
-Names are imported on first use, so the sweep layer can import :mod:`.points` (which the
-results store needs to rebuild an :class:`ImagesPoint`) without loading PyTorch.
+Names are imported on first use, so the sweep layer can import :mod:`.points` and
+:mod:`.lm_config` (which the results store needs to rebuild an :class:`ImagesPoint` or an
+:class:`LMPoint`) without loading PyTorch.
 
 >>> from modelcollapse.experiments import ImagesConfig
 >>> ImagesConfig.quick().p2_grid
@@ -20,7 +22,8 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {"resolve_device": "device", "ImagesConfig": "images", "run_images": "images",
-            "summarise_images": "images", "ImagesPoint": "points", "LMConfig": "language",
+            "summarise_images": "images", "ImagesPoint": "points", "LMConfig": "lm_config",
+            "LMPoint": "lm_config",
             "run_language": "language", "mixture_counts": "mixing", "mixture_rows": "mixing"}
 
 __all__ = sorted(_EXPORTS)

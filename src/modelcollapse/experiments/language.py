@@ -1,125 +1,55 @@
 """Figure 8 driver: language models trained on real/synthetic mixtures (spec SMC §7, §4.2).
 
-1. Real documents are split with a seed into held-out test text, a small share for the
-   generator, and the real pool; a BPE tokenizer is trained on the non-test text.
-2. A generator GPT-2 is trained on its share and samples a synthetic corpus (cached by
-   content hash, optionally filtered by likelihood).
-3. For every p2 and model size, a fresh model is trained for ``steps`` steps on exactly
-   ``steps·batch_size`` blocks of ``context + 1`` tokens, round(p2·N) of them synthetic
-   (spec SMC §0 item 6), each block seen once; the held-out real loss is logged against
-   training tokens (Figure 8's axes).
+For one seed (:func:`prepare`):
 
-Runs checkpoint to ``out/checkpoints``; re-running the same command resumes a killed run
-and skips finished ones.
+1. Real documents are split with the seed into held-out test text, a small share for the
+   generator, and the real pool; a BPE tokenizer is trained on the non-test text.
+2. A generator GPT-2 is trained on its share; when a mixture needs synthetic text it samples
+   one corpus of ``steps·batch_size`` blocks (what p2 = 1 needs), optionally filtered by
+   likelihood; every p2 draws its synthetic rows from that corpus.
+
+For every (model size, p2) (:func:`train_run`): a fresh model is trained for ``steps`` steps
+on exactly ``steps·batch_size`` blocks of ``context + 1`` tokens, round(p2·N) of them
+synthetic (spec SMC §0 item 6), each block seen once; the held-out real loss is logged
+against training tokens (Figure 8's axes).
+
+Two ways to run it, one computation: :func:`run_language` runs a whole
+:class:`~.lm_config.LMConfig` in this process (any device) and writes CSV/JSON;
+:func:`~.lm_task.lm_one` runs one :class:`~.lm_config.LMPoint` for one seed index as a
+stored sweep task. Seed index i with base seed b means the integer seed :func:`run_seed`
+(b, i) in both, so a point computed either way is the same number on the same device.
+
+Generators, corpora and unfinished runs are stored under content hashes in a cache
+directory (``out`` for :func:`run_language`), so a killed run resumes from its last
+checkpoint and nothing finished is recomputed.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from tokenizers import Tokenizer
+from transformers import GPT2LMHeadModel
 
-from ..config import check_number
+from .cache import locked
 from .data.text import load_documents
 from .device import resolve_device
-from .lm import MODEL_SIZES, Sampling, TrainConfig, build_model, content_digest, synthetic_corpus, train_lm
+from .lm import build_model, content_digest, synthetic_corpus, train_lm
+from .lm_config import LMConfig, LMRecipe
 from .mixing import mixture_rows
 from .results import write_results
 from .tokenizer import encode_documents, eos_id, train_tokenizer
 
 
-@dataclass(frozen=True)
-class LMConfig:
-    """Hyper-parameters of the Figure 8 experiment; the defaults are the full (GPU) run.
-
-    Architecture and optimiser follow spec SMC §7 (App. A.3): width 768, 12 heads, context
-    512, lr 5e-3 with 2,000 warm-up steps and cosine decay to 1e-4, weight decay 0.1,
-    dropout 0.05, AdamW(0.9, 0.95). :meth:`quick` shrinks everything to CPU minutes.
-    """
-
-    # -- data -------------------------------------------------------------------------------
-    source: str = "tinystories"  # shakespeare | tinystories | hf:OWNER/REPO/FILE | a text file
-    test_fraction: float = 0.01  # held-out real documents (the test loss)
-    generator_fraction: float = 0.1  # share of the real documents the generator learns from
-    vocab_size: int = 8192
-    context: int = 512
-    # -- generator and synthetic corpus ---------------------------------------------------------
-    generator_size: str = "gpt2-12L"
-    generator_steps: int = 20000
-    temperature: float = 1.0
-    top_p: float = 1.0
-    top_k: int = 0
-    keep_fraction: float = 0.9  # likelihood filter: share of generated documents kept
-    sample_batch_size: int = 64
-    # -- mixtures -----------------------------------------------------------------------------
-    p2_grid: tuple[float, ...] = (0.0, 0.01, 0.1, 0.5, 1.0)
-    mixture_size: str = "gpt2-12L"  # the model trained on every p2
-    sizes: tuple[str, ...] = ("gpt2-12L", "gpt2-18L", "gpt2-24L")  # the model-size study ...
-    size_p2_grid: tuple[float, ...] = (0.0, 1.0)  # ... at these p2 (the paper: p2 = 1)
-    # -- optimisation (each mixture run and the generator): TrainConfig's defaults ----------
-    steps: int = TrainConfig.steps
-    batch_size: int = TrainConfig.batch_size
-    lr: float = TrainConfig.lr
-    min_lr: float = TrainConfig.min_lr
-    warmup: int = TrainConfig.warmup
-    weight_decay: float = TrainConfig.weight_decay
-    dropout: float = TrainConfig.dropout
-    eval_every: int = TrainConfig.eval_every
-    eval_blocks: int = 512  # held-out blocks of context + 1 tokens
-    checkpoint_every: int = TrainConfig.checkpoint_every
-    seed: int = 0
-
-    @classmethod
-    def quick(cls, **overrides: Any) -> LMConfig:
-        """A few CPU minutes on Shakespeare: tiny models, short context, 200 steps each."""
-        small = dict(source="shakespeare", test_fraction=0.05, vocab_size=512, context=64,
-                     generator_size="tiny", generator_steps=200, sample_batch_size=512,
-                     mixture_size="tiny", sizes=("tiny", "small"), steps=200, batch_size=16,
-                     lr=3e-3, warmup=30, dropout=0.0, eval_every=50, eval_blocks=128,
-                     checkpoint_every=100)
-        return cls(**{**small, **overrides})
-
-    def __post_init__(self) -> None:
-        for name in ("context", "generator_steps", "sample_batch_size", "steps", "batch_size",
-                     "eval_every", "eval_blocks", "checkpoint_every"):
-            check_number(name, getattr(self, name), low=1, integer=True)
-        check_number("vocab_size", self.vocab_size, low=257, integer=True)
-        check_number("seed", self.seed, low=0, integer=True)
-        check_number("test_fraction", self.test_fraction, low=0.0, high=0.5, low_open=True)
-        check_number("generator_fraction", self.generator_fraction, low=0.0, high=0.5, low_open=True)
-        named = [("generator_size", self.generator_size), ("mixture_size", self.mixture_size),
-                 *(("sizes", size) for size in self.sizes)]
-        for name, value in named:
-            if value not in MODEL_SIZES:
-                raise ValueError(f"{name} must be one of {', '.join(MODEL_SIZES)}, got {value!r}")
-        for name in ("p2_grid", "size_p2_grid"):
-            for value in getattr(self, name):
-                check_number(name, value, low=0.0, high=1.0)
-        self.train_config()
-        self.sampling()
-
-    def train_config(self, steps: int | None = None) -> TrainConfig:
-        return TrainConfig(steps=steps or self.steps, batch_size=self.batch_size, lr=self.lr,
-                           min_lr=min(self.min_lr, self.lr), warmup=self.warmup,
-                           weight_decay=self.weight_decay, dropout=self.dropout,
-                           eval_every=self.eval_every, checkpoint_every=self.checkpoint_every)
-
-    def sampling(self) -> Sampling:
-        return Sampling(temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
-                        max_new_tokens=self.context)
-
-    def replace(self, **changes: Any) -> LMConfig:
-        return replace(self, **changes)
-
-    def runs(self) -> list[tuple[str, float]]:
-        """The (size, p2) pairs trained: the p2 grid on ``mixture_size``, then the size study."""
-        pairs = [(self.mixture_size, p2) for p2 in self.p2_grid]
-        pairs += [(s, p2) for s in self.sizes for p2 in self.size_p2_grid]
-        return list(dict.fromkeys(pairs))
+def run_seed(base_seed: int, seed_index: int) -> int:
+    """The integer seed of seed index ``seed_index`` (independent streams per index)."""
+    return int(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)).generate_state(1)[0])
 
 
 def blocks_of(stream: np.ndarray, context: int) -> np.ndarray:
@@ -128,79 +58,162 @@ def blocks_of(stream: np.ndarray, context: int) -> np.ndarray:
     return stream[: n * (context + 1)].reshape(n, context + 1)
 
 
-def _split_documents(docs: list[str], cfg: LMConfig) -> tuple[list[str], list[str], list[str]]:
-    order = np.random.default_rng(cfg.seed).permutation(len(docs))
-    n_test = max(1, round(cfg.test_fraction * len(docs)))
-    n_gen = max(1, round(cfg.generator_fraction * len(docs)))
+
+
+@lru_cache(maxsize=2)
+def _documents(source: str) -> tuple[str, ...]:
+    return tuple(load_documents(source))
+
+
+def split_documents(docs: tuple[str, ...], recipe: LMRecipe,
+                    seed: int) -> tuple[list[str], list[str], list[str]]:
+    """Held-out test, generator and real-pool documents: a seeded permutation cut in three."""
+    order = np.random.default_rng(seed).permutation(len(docs))
+    n_test = max(1, round(recipe.test_fraction * len(docs)))
+    n_gen = max(1, round(recipe.generator_fraction * len(docs)))
     pick = lambda idx: [docs[i] for i in idx]  # noqa: E731
     return pick(order[:n_test]), pick(order[n_test:n_test + n_gen]), pick(order[n_test + n_gen:])
 
 
-def _train(size: str, name: str, blocks: np.ndarray, eval_blocks: np.ndarray, cfg: LMConfig,
-           tc: TrainConfig, eos: int, device: torch.device, ckpt_dir: Path,
-           progress: bool) -> tuple[torch.nn.Module, dict[str, Any]]:
-    model = build_model(size, cfg.vocab_size, cfg.context, eos=eos, dropout=cfg.dropout,
-                        seed=cfg.seed).to(device)
-    key = content_digest(size, asdict(tc), cfg.seed, blocks, eval_blocks)[:16]
-    result = train_lm(model, blocks, eval_blocks, tc, seed=cfg.seed,
-                      checkpoint=ckpt_dir / f"{name}-{key}.pt", desc=name if progress else None)
+def _train(size: str, name: str, blocks: np.ndarray, eval_blocks: np.ndarray, recipe: LMRecipe,
+           steps: int, checkpoint_every: int, seed: int, eos: int, device: torch.device,
+           cache: Path, progress: bool, keep_checkpoint: bool = True,
+           ) -> tuple[GPT2LMHeadModel, dict[str, Any]]:
+    """Train one model, checkpointing under ``cache/checkpoints`` by content hash; with
+    ``keep_checkpoint=False`` the finished run's checkpoint is removed."""
+    tc = recipe.train_config(steps, checkpoint_every)
+    model = build_model(size, recipe.vocab_size, recipe.context, eos=eos, dropout=recipe.dropout,
+                        seed=seed).to(device)
+    key = content_digest(size, {**asdict(tc), "checkpoint_every": None}, seed, blocks,
+                         eval_blocks)[:16]
+    path = cache / "checkpoints" / f"{name}-{key}.pt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked(path):
+        result = train_lm(model, blocks, eval_blocks, tc, seed=seed, checkpoint=path,
+                          desc=name if progress else None)
+        if not keep_checkpoint:
+            path.unlink(missing_ok=True)
     return model, result
+
+
+@dataclass
+class Prepared:
+    """One seed's data, tokenizer and trained generator; the synthetic corpus on demand."""
+
+    recipe: LMRecipe
+    seed: int
+    tokenizer: Tokenizer
+    eval_blocks: np.ndarray
+    generator_blocks: np.ndarray
+    real_blocks: np.ndarray
+    generator: GPT2LMHeadModel
+    generator_result: dict[str, Any]
+    documents: dict[str, int]
+    cache: Path
+    corpus: dict[str, Any] = field(default_factory=dict)
+    _synthetic: np.ndarray | None = None
+
+    @property
+    def eos(self) -> int:
+        return eos_id(self.tokenizer)
+
+    @property
+    def synthetic_tokens(self) -> int:
+        """Tokens of the synthetic corpus sampled so far (0 before any p2 > 0 run)."""
+        return 0 if self._synthetic is None else int(self._synthetic.size)
+
+    def synthetic_blocks(self, progress: bool = False) -> np.ndarray:
+        """``steps·batch_size`` generated blocks (sampled once, cached by content hash)."""
+        if self._synthetic is None:
+            r = self.recipe
+            corpora = self.cache / "corpora"
+            with locked(corpora / f"sampling-seed{self.seed}"):
+                stream, self.corpus = synthetic_corpus(
+                    self.generator, r.mixture_blocks * (r.context + 1), r.sampling(), eos=self.eos,
+                    seed=self.seed, batch_size=r.sample_batch_size, keep_fraction=r.keep_fraction,
+                    cache_dir=corpora, progress=progress)
+            self._synthetic = blocks_of(stream, r.context)
+        return self._synthetic
+
+
+def prepare(recipe: LMRecipe, seed: int, cache: str | Path, *, device: torch.device,
+            progress: bool = False, checkpoint_every: int | None = None) -> Prepared:
+    """Steps 1-2 of the module docstring for one integer seed (the corpus is sampled lazily)."""
+    recipe = recipe.recipe()
+    cache = Path(cache)
+    test_docs, gen_docs, pool_docs = split_documents(_documents(recipe.source), recipe, seed)
+    tok = train_tokenizer(gen_docs + pool_docs, recipe.vocab_size)
+    eos = eos_id(tok)
+    ctx = recipe.context
+    eval_blocks = blocks_of(encode_documents(tok, test_docs), ctx)[: recipe.eval_blocks]
+    gen_blocks = blocks_of(encode_documents(tok, gen_docs), ctx)
+    real_blocks = blocks_of(encode_documents(tok, pool_docs), ctx)
+    generator, gen_result = _train(recipe.generator_size, "generator", gen_blocks, eval_blocks,
+                                   recipe, recipe.generator_steps, checkpoint_every or recipe.eval_every,
+                                   seed, eos, device, cache, progress)
+    docs = {"test": len(test_docs), "generator": len(gen_docs), "pool": len(pool_docs)}
+    return Prepared(recipe, seed, tok, eval_blocks, gen_blocks, real_blocks, generator,
+                    gen_result, docs, cache)
+
+
+def train_run(prep: Prepared, size: str, p2: float, *, device: torch.device, progress: bool = False,
+              checkpoint_every: int | None = None, keep_checkpoint: bool = True) -> dict[str, Any]:
+    """Train a ``size`` model on a mixture with synthetic fraction ``p2`` (exact counts).
+
+    Returns the run's summary (size, parameters, p2, real and synthetic block counts, seed,
+    final held-out and training loss, tokens, training tokens/s, seconds) with its held-out
+    loss ``curve`` (a list of ``{"step", "tokens", "eval_loss"}``).
+    """
+    recipe, n_rows = prep.recipe, prep.recipe.mixture_blocks
+    synth = (prep.synthetic_blocks(progress) if p2 > 0
+             else np.empty((0, recipe.context + 1), dtype=np.int32))
+    rng = np.random.default_rng([prep.seed, round(p2 * 1e6)])
+    real_idx, synth_idx = mixture_rows(n_rows, p2, len(prep.real_blocks), len(synth), rng)
+    blocks = np.concatenate([prep.real_blocks[real_idx], synth[synth_idx]])
+    start = time.perf_counter()
+    model, result = _train(size, f"{size}-p2={p2:g}", blocks, prep.eval_blocks, recipe,
+                           recipe.steps, checkpoint_every or recipe.eval_every, prep.seed, prep.eos,
+                           device, prep.cache, progress, keep_checkpoint)
+    return {"size": size, "params": sum(p.numel() for p in model.parameters()), "p2": p2,
+            "n_real_blocks": len(real_idx), "n_synth_blocks": len(synth_idx), "seed": prep.seed,
+            "eval_loss": result["eval_loss"], "train_loss": result["train_loss"],
+            "tokens": result["tokens"], "train_tokens_per_second": result["tokens_per_second"],
+            "seconds": time.perf_counter() - start, "curve": result["curve"]}
 
 
 def run_language(config: LMConfig, out_dir: str | Path, *, device: str = "auto",
                  progress: bool = True) -> dict[str, Any]:
-    """Run the Figure 8 experiment; write ``lm.csv`` (one row per evaluation point of every
-    run) and ``lm.json`` (configuration, generator and corpus summaries, final losses)."""
+    """Run the Figure 8 experiment in this process for every seed index of ``config``; write
+    ``lm.csv`` (one row per evaluation point of every run) and ``lm.json`` (configuration,
+    generator and corpus summaries per seed, final losses)."""
     dev = resolve_device(device)
     out = Path(out_dir)
-    ckpt_dir = out / "checkpoints"
-    ckpt_dir.mkdir(parents=True, exist_ok=True)
-    test_docs, gen_docs, pool_docs = _split_documents(load_documents(config.source), config)
-    tok = train_tokenizer(gen_docs + pool_docs, config.vocab_size)
-    tok.save(str(out / "tokenizer.json"))
-    eos = eos_id(tok)
-    ctx = config.context
-    eval_blocks = blocks_of(encode_documents(tok, test_docs), ctx)[: config.eval_blocks]
-    gen_blocks = blocks_of(encode_documents(tok, gen_docs), ctx)
-    real_blocks = blocks_of(encode_documents(tok, pool_docs), ctx)
-
-    generator, gen_result = _train(config.generator_size, "generator", gen_blocks, eval_blocks,
-                                   config, config.train_config(config.generator_steps), eos, dev,
-                                   ckpt_dir, progress)
-    n_rows = config.steps * config.batch_size
-    need_synth = max(round(p2 * n_rows) for _, p2 in config.runs())
-    synth_blocks = np.empty((0, ctx + 1), dtype=np.int32)
-    corpus: dict[str, Any] = {}
-    if need_synth:
-        stream, corpus = synthetic_corpus(
-            generator, need_synth * (ctx + 1), config.sampling(), eos=eos, seed=config.seed,
-            batch_size=config.sample_batch_size, keep_fraction=config.keep_fraction,
-            cache_dir=out / "corpora", progress=progress)
-        synth_blocks = blocks_of(stream, ctx)
-
+    out.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     finals: list[dict[str, Any]] = []
-    for size, p2 in config.runs():
-        rng = np.random.default_rng([config.seed, round(p2 * 1e6)])
-        real_idx, synth_idx = mixture_rows(n_rows, p2, len(real_blocks), len(synth_blocks), rng)
-        blocks = np.concatenate([real_blocks[real_idx], synth_blocks[synth_idx]])
-        start = time.perf_counter()
-        model, result = _train(size, f"{size}-p2={p2:g}", blocks, eval_blocks, config,
-                           config.train_config(), eos, dev, ckpt_dir, progress)
-        base = {"size": size, "params": sum(p.numel() for p in model.parameters()), "p2": p2,
-                "n_real_blocks": len(real_idx), "n_synth_blocks": len(synth_idx), "seed": config.seed}
-        rows += [{**base, **point} for point in result["curve"]]
-        finals.append({**base, "eval_loss": result["eval_loss"], "train_loss": result["train_loss"],
-                       "tokens": result["tokens"], "train_tokens_per_second": result["tokens_per_second"],
-                       "seconds": time.perf_counter() - start})
+    seeds: list[dict[str, Any]] = []
+    for index in config.seeds:
+        seed = run_seed(config.base_seed, index)
+        prep = prepare(config, seed, out, device=dev, progress=progress,
+                       checkpoint_every=config.checkpoint_every)
+        prep.tokenizer.save(str(out / f"tokenizer-seed{index}.json"))
+        for size, p2 in config.runs():
+            run = train_run(prep, size, p2, device=dev, progress=progress,
+                            checkpoint_every=config.checkpoint_every)
+            curve = run.pop("curve")
+            run = {"seed_index": index, **run}
+            rows += [{**{k: run[k] for k in ("seed_index", "size", "params", "p2", "n_real_blocks",
+                                              "n_synth_blocks", "seed")}, **point} for point in curve]
+            finals.append(run)
+        seeds.append({"seed_index": index, "seed": seed, "documents": prep.documents,
+                      "tokens": {"test_eval": int(prep.eval_blocks.size),
+                                 "generator": int(prep.generator_blocks.size),
+                                 "real_pool": int(prep.real_blocks.size),
+                                 "synthetic": prep.synthetic_tokens},
+                      "generator": {"size": config.generator_size,
+                                    **{k: v for k, v in prep.generator_result.items() if k != "curve"}},
+                      "corpus": prep.corpus})
     meta = {"experiment": "lm", "spec": "spec SMC §7 Figure 8", "device": str(dev),
-            "torch": torch.__version__, "config": asdict(config),
-            "documents": {"test": len(test_docs), "generator": len(gen_docs), "pool": len(pool_docs)},
-            "tokens": {"test_eval": int(eval_blocks.size), "generator": int(gen_blocks.size),
-                       "real_pool": int(real_blocks.size), "synthetic": int(synth_blocks.size)},
-            "generator": {"size": config.generator_size, **{k: v for k, v in gen_result.items()
-                                                           if k != "curve"}},
-            "corpus": corpus, "final": finals}
+            "torch": torch.__version__, "config": asdict(config), "seeds": seeds, "final": finals}
     write_results(out, "lm", rows, meta)
     return meta
-

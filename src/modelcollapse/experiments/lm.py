@@ -1,5 +1,8 @@
 """GPT-2-style language models for the Figure 8 experiment (spec SMC §7, paper §4.2, App. A.3).
 
+The configuration types (:data:`MODEL_SIZES`, :class:`TrainConfig`, :class:`Sampling`) live in
+:mod:`.lm_config`, which needs no PyTorch.
+
 - :func:`build_model`: a randomly initialised ``transformers`` GPT-2 of a named size;
 - :func:`train_lm`: AdamW with warm-up and cosine decay (the Memory Mosaics recipe quoted in
   spec SMC §7), held-out loss logged against training tokens, and atomic checkpoints from
@@ -17,7 +20,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -28,61 +31,7 @@ from tqdm.auto import tqdm
 from transformers import GPT2Config, GPT2LMHeadModel
 
 from ..config import check_number
-
-# name: (layers, embedding width, heads). The gpt2-* sizes are the paper's (spec SMC §7:
-# width 768, 12 heads; 12, 18 and 24 layers); the others fit a CPU.
-MODEL_SIZES: dict[str, tuple[int, int, int]] = {
-    "tiny": (2, 64, 2),
-    "small": (4, 128, 4),
-    "medium": (6, 256, 8),
-    "gpt2-12L": (12, 768, 12),
-    "gpt2-18L": (18, 768, 12),
-    "gpt2-24L": (24, 768, 12),
-}
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Optimisation of one language model; defaults follow spec SMC §7 (App. A.3)."""
-
-    steps: int = 20000
-    batch_size: int = 32
-    lr: float = 5e-3
-    min_lr: float = 1e-4
-    warmup: int = 2000
-    weight_decay: float = 0.1
-    beta1: float = 0.9
-    beta2: float = 0.95
-    dropout: float = 0.05
-    grad_clip: float = 1.0
-    eval_every: int = 500  # steps between held-out evaluations
-    checkpoint_every: int = 500  # steps between checkpoints
-
-    def __post_init__(self) -> None:
-        for name in ("steps", "batch_size", "eval_every", "checkpoint_every"):
-            check_number(name, getattr(self, name), low=1, integer=True)
-        check_number("warmup", self.warmup, low=0, integer=True)
-        for name in ("lr", "min_lr", "grad_clip"):
-            check_number(name, getattr(self, name), low=0.0, low_open=True)
-        check_number("weight_decay", self.weight_decay, low=0.0)
-        for name in ("beta1", "beta2", "dropout"):
-            check_number(name, getattr(self, name), low=0.0, high=1.0)
-
-
-@dataclass(frozen=True)
-class Sampling:
-    """Sampling settings; the paper's generator uses temperature 1 and top-p 1 (spec SMC §7)."""
-
-    temperature: float = 1.0
-    top_p: float = 1.0
-    top_k: int = 0  # 0: no top-k truncation
-    max_new_tokens: int = 256
-
-    def __post_init__(self) -> None:
-        check_number("temperature", self.temperature, low=0.0, low_open=True)
-        check_number("top_p", self.top_p, low=0.0, high=1.0, low_open=True)
-        check_number("top_k", self.top_k, low=0, integer=True)
-        check_number("max_new_tokens", self.max_new_tokens, low=1, integer=True)
+from .lm_config import MODEL_SIZES, Sampling, TrainConfig
 
 
 def build_model(size: str, vocab_size: int, context: int, *, eos: int, dropout: float = 0.0,

@@ -16,7 +16,7 @@ TOML form (every ``[[grid]]`` block is a Cartesian product over its fields, on t
 ``[base]``; a single ``[grid]`` table works too; a range is ``{start, stop, num, log}``)::
 
     name = "plateaus"
-    setting = "smc"       # or "tails", "generations", "images" (the keys of SETTING_TYPES)
+    setting = "smc"       # or "tails", "generations", "images", "lm" (keys of SETTING_TYPES)
     seeds = 20            # seed indices 0..19
     base_seed = 0
     task = "simulate"     # or "theory", or "package.module:function"
@@ -46,15 +46,17 @@ from typing import Any
 import numpy as np
 
 from ..config import Setting, check_number
+from ..experiments.lm_config import LMPoint
 from ..experiments.points import ImagesPoint
 from ..generations.config import GenerationsSetting
 from ..tails.config import TailsSetting
 
 # Configuration types a sweep runs, by the name stored with each task's configuration.
 SETTING_TYPES: dict[str, type] = {"smc": Setting, "tails": TailsSetting,
-                                  "generations": GenerationsSetting, "images": ImagesPoint}
+                                  "generations": GenerationsSetting, "images": ImagesPoint,
+                                  "lm": LMPoint}
 SETTING_TYPE_KEY = "setting_type"
-AnySetting = Setting | TailsSetting | GenerationsSetting | ImagesPoint
+AnySetting = Setting | TailsSetting | GenerationsSetting | ImagesPoint | LMPoint
 SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Setting))
 # Fields stored as integers (sample sizes, counts); a log-spaced range over them is rounded.
 WHOLE_FIELDS = frozenset({"d", "n", "m", "n0", "iterations", "T", "T0", "k", "generations",

@@ -1,0 +1,65 @@
+"""Per-seed sweep task of the Figure 8 language-model experiment (spec SMC §7, paper §4.2).
+
+``task = "modelcollapse.experiments.lm_task:lm_one"`` trains one
+:class:`~.lm_config.LMPoint` (a model size and a synthetic fraction p2) for one seed index,
+so language-model results go to the same DuckDB store as the Monte-Carlo sweeps and feed
+``modelcollapse reproduce`` (figure ``nn-lm``). The stored ``test_error`` is the final
+held-out real loss (nats per token); the result also keeps the loss curve against training
+tokens.
+
+A worker prepares each seed once (data split, tokenizer, generator; see
+:func:`~.language.prepare`) and keeps it for the next points of that seed; generators and
+corpora also go to the on-disk cache (:func:`~.cache.cache_dir`), where a file lock makes
+two workers that need the same generator train it once. A task runs on the GPU when one is
+present, else on one CPU thread (the sweep runs one task per core).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import torch
+
+from ..sweep import Sweep
+from .cache import cache_dir
+from .device import resolve_device
+from .language import Prepared, prepare, run_seed, train_run
+from .lm_config import LMConfig, LMPoint, LMRecipe
+
+TASK = "modelcollapse.experiments.lm_task:lm_one"
+
+
+@lru_cache(maxsize=3)
+def _prepared(recipe: LMRecipe, seed: int, device: str, cache: str) -> Prepared:
+    return prepare(recipe, seed, cache, device=torch.device(device))
+
+
+def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = "auto") -> dict[str, Any]:
+    """One seed of ``setting``: ``test_error`` is the final held-out loss; the result adds
+    the run summary of :func:`~.language.train_run` (curve, counts, tokens/s) and the
+    generator's own held-out loss. Only ``method="auto"`` exists."""
+    if method != "auto":
+        raise ValueError(f"method must be 'auto' for the language-model experiment, got {method!r}")
+    if not isinstance(setting, LMPoint):
+        raise ValueError(f"setting must be an LMPoint, got {type(setting).__name__}")
+    device = resolve_device("auto")
+    threads = torch.get_num_threads()
+    if device.type == "cpu":
+        torch.set_num_threads(1)
+    try:
+        prep = _prepared(setting.recipe(), run_seed(base_seed, seed_index), str(device),
+                         str(cache_dir() / "lm"))
+        run = train_run(prep, setting.size, setting.p2, device=device, keep_checkpoint=False)
+    finally:
+        torch.set_num_threads(threads)
+    return {"test_error": run["eval_loss"], **run,
+            "generator_eval_loss": prep.generator_result["eval_loss"], "device": str(device)}
+
+
+def lm_sweep(config: LMConfig, name: str = "experiment-lm") -> Sweep:
+    """The runs of ``config`` as a sweep of :func:`lm_one` tasks (seed indices 0..K-1)."""
+    if config.seeds != tuple(range(len(config.seeds))):
+        raise ValueError(f"seeds: stored tasks use seed indices 0..K-1, got {config.seeds}")
+    return Sweep(name, tuple(config.points()), seeds=len(config.seeds), base_seed=config.base_seed,
+                 task=TASK)
