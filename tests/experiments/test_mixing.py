@@ -29,6 +29,16 @@ def test_rows_are_distinct_and_counted():
     assert real.max() < 1000 and synth.max() < 300
 
 
+@given(st.integers(1, 300), st.floats(0, 1), st.floats(0, 1), st.integers(0, 2**32 - 1))
+def test_mixtures_of_one_seed_are_nested(n, p2a, p2b, seed):
+    low, high = sorted((p2a, p2b))
+    real_low, synth_low = mixture_rows(n, low, 400, 400, np.random.default_rng(seed))
+    real_high, synth_high = mixture_rows(n, high, 400, 400, np.random.default_rng(seed))
+    # more synthetic rows: a prefix of the real rows and an extension of the synthetic ones
+    assert real_high.tolist() == real_low[: len(real_high)].tolist()
+    assert synth_low.tolist() == synth_high[: len(synth_low)].tolist()
+
+
 def test_small_pool_and_bad_p2_fail():
     with pytest.raises(ValueError, match="needs 100 synthetic rows but the pool has 99"):
         mixture_rows(500, 0.2, 1000, 99, np.random.default_rng(0))

@@ -12,7 +12,11 @@ needs), optionally filtered by likelihood; every p2 draws its synthetic rows fro
 For every (model size, p2) (:func:`train_run`): a fresh model is trained for ``steps`` steps
 on exactly ``steps·batch_size`` blocks of ``context + 1`` tokens, round(p2·N) of them
 synthetic (spec SMC §0 item 6), each block seen once; the held-out real loss is logged
-against training tokens (Figure 8's axes).
+against training tokens (Figure 8's axes). Within a seed, every run starts from the same
+initialisation, sees its blocks in the same order and draws nested mixtures
+(:func:`~.mixing.mixture_rows`): raising p2 only swaps real blocks for synthetic ones, so the
+difference between two p2 (or two sizes) is measured with common random numbers. The
+generator uses an independent stream of the seed (:func:`stream_seed`).
 
 Two ways to run it, one computation: :func:`run_language` runs a whole
 :class:`~.lm_config.LMConfig` in this process (any device) and writes CSV/JSON;
@@ -52,6 +56,15 @@ from .tokenizer import encode_documents, eos_id, train_tokenizer
 def run_seed(base_seed: int, seed_index: int) -> int:
     """The integer seed of seed index ``seed_index`` (independent streams per index)."""
     return int(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)).generate_state(1)[0])
+
+
+GENERATOR, MIXTURE = 0, 1  # the two streams of one seed: the generator's and the mixtures'
+
+
+def stream_seed(seed: int, stream: int) -> int:
+    """Seed of one of a seed's independent streams, so the generator and the models trained
+    on mixtures never share an initialisation or a batch order."""
+    return int(np.random.SeedSequence(seed, spawn_key=(stream,)).generate_state(1)[0])
 
 
 def blocks_of(stream: np.ndarray, context: int) -> np.ndarray:
@@ -173,7 +186,8 @@ def prepare(recipe: LMRecipe, seed: int, cache: str | Path, *, split_seed: int =
     text = text_data(recipe, split_seed)
     generator, gen_result = _train(recipe.generator_size, "generator", text.generator_blocks,
                                    text.eval_blocks, recipe, recipe.generator_steps,
-                                   checkpoint_every or recipe.eval_every, seed, text.eos, device,
+                                   checkpoint_every or recipe.eval_every,
+                                   stream_seed(seed, GENERATOR), text.eos, device,
                                    Path(cache), progress)
     return Prepared(recipe, seed, text, generator, gen_result, Path(cache))
 
@@ -189,12 +203,13 @@ def train_run(prep: Prepared, size: str, p2: float, *, device: torch.device, pro
     recipe, n_rows = prep.recipe, prep.recipe.mixture_blocks
     synth = (prep.synthetic_blocks(progress) if p2 > 0
              else np.empty((0, recipe.context + 1), dtype=np.int32))
-    rng = np.random.default_rng([prep.seed, round(p2 * 1e6)])
+    seed = stream_seed(prep.seed, MIXTURE)
+    rng = np.random.default_rng(seed)  # the same for every p2 and size: nested mixtures
     real_idx, synth_idx = mixture_rows(n_rows, p2, len(prep.text.real_blocks), len(synth), rng)
     blocks = np.concatenate([prep.text.real_blocks[real_idx], synth[synth_idx]])
     start = time.perf_counter()
     model, result = _train(size, f"{size}-p2={p2:g}", blocks, prep.text.eval_blocks, recipe,
-                           recipe.steps, checkpoint_every or recipe.eval_every, prep.seed, prep.text.eos,
+                           recipe.steps, checkpoint_every or recipe.eval_every, seed, prep.text.eos,
                            device, prep.cache, progress, keep_checkpoint)
     return {"size": size, "params": sum(p.numel() for p in model.parameters()), "p2": p2,
             "n_real_blocks": len(real_idx), "n_synth_blocks": len(synth_idx), "seed": prep.seed,

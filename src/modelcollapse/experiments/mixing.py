@@ -25,13 +25,17 @@ def mixture_rows(n: int, p2: float, n_real_pool: int, n_synth_pool: int,
     """Draw the rows of one mixture without replacement: ``(real_idx, synth_idx)``.
 
     ``real_idx`` indexes the real pool and ``synth_idx`` the synthetic pool; their lengths
-    are exactly :func:`mixture_counts`. A pool too small for the request raises
-    ``ValueError`` instead of silently repeating rows.
+    are exactly :func:`mixture_counts`. They are prefixes of one ``rng`` permutation of each
+    pool, so mixtures drawn with equally seeded generators are nested (common random
+    numbers): raising p2 swaps the last real rows for synthetic ones and changes nothing
+    else, and a difference between two p2 is the synthetic data's doing, not a different
+    real sample's. A pool too small for the request raises ``ValueError`` instead of
+    silently repeating rows.
     """
     n_real, n_synth = mixture_counts(n, p2)
     for name, need, have in (("real", n_real, n_real_pool), ("synthetic", n_synth, n_synth_pool)):
         if need > have:
             raise ValueError(f"n={n}, p2={p2:g} needs {need} {name} rows but the pool has {have}")
-    real = rng.choice(n_real_pool, size=n_real, replace=False)
-    synth = rng.choice(n_synth_pool, size=n_synth, replace=False)
+    real = rng.permutation(n_real_pool)[:n_real]
+    synth = rng.permutation(n_synth_pool)[:n_synth]
     return real, synth
