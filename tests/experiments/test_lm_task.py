@@ -89,12 +89,25 @@ def test_method_and_setting_are_checked(config):
         lm_task.lm_one(config, 0)
 
 
+def _set_args(config):
+    items = [f"{k}={','.join(map(str, v)) if isinstance(v, tuple) else v}"
+             for k, v in config.to_dict().items()]
+    return [a for item in items for a in ("--set", item)]
+
+
+def test_cli_lm_in_process_writes_csv_and_json(config, tmp_path, capsys):
+    config = config.replace(seeds=(0,), p2_grid=(0.0, 1.0))  # tiny at 0 and 1, micro at 1
+    args = ["experiment", "lm", "--device", "cpu", "--out", str(tmp_path / "out"), "--no-progress"]
+    assert main(args + _set_args(config)) == 0
+    out = capsys.readouterr().out
+    assert "3 runs -> " in out and "seed index 0: generator tiny held-out loss" in out
+    assert (tmp_path / "out" / "lm.csv").stat().st_size > 0 and (tmp_path / "out" / "tokenizer.json").exists()
+
+
 def test_cli_lm_store_runs_every_seed_once(config, cache, tmp_path, capsys):
     store = tmp_path / "r.duckdb"
-    overrides = [f"{k}={','.join(map(str, v)) if isinstance(v, tuple) else v}"
-                 for k, v in config.to_dict().items() if k not in ("checkpoint_every",)]
     args = ["experiment", "lm", "--store", str(store), "--workers", "1", "--no-progress"]
-    args += [a for item in overrides for a in ("--set", item)]
+    args += _set_args(config)
     assert main(args) == 0
     out = capsys.readouterr().out
     tasks = 2 * len(config.runs())
