@@ -63,6 +63,7 @@ def test_task_is_the_in_process_run_for_the_same_seed_index(config, cache, tmp_p
     assert stored["n_synth_blocks"] == round(point.p2 * point.mixture_blocks)
     assert [c["tokens"] for c in stored["curve"]] == [10 * 4 * 16, 20 * 4 * 16]
     assert stored["device"] == "cpu" and np.isfinite(stored["generator_eval_loss"])
+    assert stored["corpus"]["tokens"] >= point.mixture_blocks * (point.context + 1)
     # another seed index is another data split, generator and model
     assert lm_task.lm_one(point, 0)["test_error"] != stored["test_error"]
     # the finished run's checkpoint is dropped (the store keeps the result); the

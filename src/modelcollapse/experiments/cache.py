@@ -29,7 +29,9 @@ def cache_dir() -> Path:
 @contextmanager
 def locked(path: str | os.PathLike) -> Iterator[None]:
     """Hold an exclusive lock on ``path + ".lock"`` (POSIX ``flock``), so two workers that
-    need the same product compute it once: the second waits, then finds it stored."""
+    need the same product compute it once: the second waits, then finds it stored. The
+    empty lock file stays: removing it could let a third process lock a new file while the
+    second still waits on the old one."""
     lock = Path(f"{os.fspath(path)}.lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "w") as handle:

@@ -73,19 +73,17 @@ def blocks_of(stream: np.ndarray, context: int) -> np.ndarray:
     return stream[: n * (context + 1)].reshape(n, context + 1)
 
 
-
-
 @lru_cache(maxsize=2)
 def _documents(source: str) -> tuple[str, ...]:
     return tuple(load_documents(source))
 
 
-def split_documents(docs: tuple[str, ...], recipe: LMRecipe,
+def split_documents(docs: tuple[str, ...], test_fraction: float, generator_fraction: float,
                     seed: int) -> tuple[list[str], list[str], list[str]]:
     """Held-out test, generator and real-pool documents: a seeded permutation cut in three."""
     order = np.random.default_rng(seed).permutation(len(docs))
-    n_test = max(1, round(recipe.test_fraction * len(docs)))
-    n_gen = max(1, round(recipe.generator_fraction * len(docs)))
+    n_test = max(1, round(test_fraction * len(docs)))
+    n_gen = max(1, round(generator_fraction * len(docs)))
     pick = lambda idx: [docs[i] for i in idx]  # noqa: E731
     return pick(order[:n_test]), pick(order[n_test:n_test + n_gen]), pick(order[n_test + n_gen:])
 
@@ -114,10 +112,8 @@ def text_data(recipe: LMRecipe, split_seed: int) -> TextData:
 @lru_cache(maxsize=2)
 def _text_data(source: str, test_fraction: float, generator_fraction: float, vocab_size: int,
                context: int, eval_blocks: int, split_seed: int) -> TextData:
-    recipe = LMRecipe(source=source, test_fraction=test_fraction,
-                      generator_fraction=generator_fraction, vocab_size=vocab_size,
-                      context=context, eval_blocks=eval_blocks)
-    test_docs, gen_docs, pool_docs = split_documents(_documents(source), recipe, split_seed)
+    test_docs, gen_docs, pool_docs = split_documents(_documents(source), test_fraction,
+                                                     generator_fraction, split_seed)
     tok = train_tokenizer(gen_docs + pool_docs, vocab_size)
     blocks = lambda docs: blocks_of(encode_documents(tok, docs), context)  # noqa: E731
     return TextData(tok, blocks(test_docs)[:eval_blocks], blocks(gen_docs), blocks(pool_docs),

@@ -39,8 +39,10 @@ def _prepared(recipe: LMRecipe, base_seed: int, seed_index: int, device: str, ca
 
 def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = "auto") -> dict[str, Any]:
     """One seed of ``setting``: ``test_error`` is the final held-out loss; the result adds
-    the run summary of :func:`~.language.train_run` (curve, counts, tokens/s) and the
-    generator's own held-out loss. Only ``method="auto"`` exists."""
+    the run summary of :func:`~.language.train_run` (curve, counts, tokens/s), the
+    generator's own held-out loss and, for p2 > 0, the synthetic corpus's summary
+    (documents generated and kept, generated tokens/s, whether it came from the cache).
+    Only ``method="auto"`` exists."""
     if method != "auto":
         raise ValueError(f"method must be 'auto' for the language-model experiment, got {method!r}")
     if not isinstance(setting, LMPoint):
@@ -55,8 +57,10 @@ def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = 
         run = train_run(prep, setting.size, setting.p2, device=device, keep_checkpoint=False)
     finally:
         torch.set_num_threads(threads)
+    corpus = {k: v for k, v in prep.corpus.items() if k != "key"} if setting.p2 > 0 else {}
     return {"test_error": run["eval_loss"], **run,
-            "generator_eval_loss": prep.generator_result["eval_loss"], "device": str(device)}
+            "generator_eval_loss": prep.generator_result["eval_loss"], "corpus": corpus,
+            "device": str(device)}
 
 
 def lm_sweep(config: LMConfig, name: str = "experiment-lm") -> Sweep:
