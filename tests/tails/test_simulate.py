@@ -1,6 +1,5 @@
 """Sufficient-statistic Monte-Carlo vs the exact formulas (spec TG §A.8, claims 6, 9, 11, 13)."""
 
-import time
 
 import numpy as np
 import pytest
@@ -48,12 +47,9 @@ def test_heavy_tail_at_1e9_is_unbiased():
     agrees(TailsSetting(beta=1.5, T=1e9), seeds=4)
 
 
-def test_simulation_at_1e9_in_seconds():
-    """T = 1e9 is one multinomial over ~1e6 items: seconds for a few seeds, on the clean law."""
-    s = TailsSetting(beta=2.0, T=1e9)
-    start = time.perf_counter()
-    agrees(s, seeds=4)
-    assert time.perf_counter() - start < 20
+def test_simulation_at_1e9_on_the_clean_law():
+    """T = 1e9 is one multinomial over ~1e6 items (its speed: benchmarks/bench_tails.py)."""
+    agrees(TailsSetting(beta=2.0, T=1e9), seeds=4)
 
 
 def test_claim_9_grokking_is_simulated():

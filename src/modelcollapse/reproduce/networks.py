@@ -1,9 +1,10 @@
 """Figure 7 of "Strong Model Collapse" in the report: networks on real images (spec SMC §7).
 
 Each marker is an :class:`~modelcollapse.experiments.points.ImagesPoint` run for several
-seeds by the per-seed task ``modelcollapse.experiments.tasks:images_one`` (random-features
-ridge on images whose labels come, for a fraction p2, from a labeller network trained on n0
-real images), stored in the results store like every Monte-Carlo sweep. There is no theory
+seeds by the per-seed task ``modelcollapse.experiments.tasks:images_one`` (a model trained
+on images whose labels come, for a fraction p2, from a labeller network trained on n0 real
+images), stored in the results store like every Monte-Carlo sweep. One panel per model, as
+in the paper: random-features ridge and a trained two-layer network. There is no theory
 curve: the closed forms of spec SMC §2-§5 are for Gaussian data, so the report shows the
 markers without a comparison.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..experiments.data.images import DEBIAN_FASHION_MNIST
-from ..experiments.points import ImagesPoint
+from ..experiments.points import MODEL_FIELDS, ImagesPoint
 from ..sweep import Point, Sweep
 from .registry import (
     ERROR_BAR_SEMS,
@@ -36,60 +37,72 @@ NAME = "nn-images"
 TASK = "modelcollapse.experiments.tasks:images_one"
 
 # Quick: a labeller trained on 60 digits (about 12% wrong) labels the rest of the 1,437
-# training digits; 4,096 random features exceed every n, so clean data keeps improving.
+# training digits; 4,096 random features exceed every n, so clean data keeps improving; the
+# two-layer net (width 1,024) takes about a second per fit.
 # Full: the issue's p2 grid on Fashion-MNIST with 8,192 features (paper: 100,000); its
-# harder classes need more ridge (at n = 4,000 and p2 = 0, λ = 1e-4 gives MSE 0.52, 1e-2 0.30).
-# About 10 s per task at n = 4,000 on one core, several minutes at n = 16,000.
+# harder classes need more ridge (at n = 4,000 and p2 = 0, λ = 1e-4 gives MSE 0.52, 1e-2 0.30);
+# the paper's two-layer width 2,000. About 10 s per random-features task at n = 4,000 on one
+# core, a minute at n = 16,000; the two-layer fits want a GPU at that scale.
 PARAMS: dict[bool, dict[str, Any]] = {
-    True: {"base": ImagesPoint(n=100, dataset="digits", n0=60, width=4096, ridge=1e-4),
+    True: {"models": (ImagesPoint(n=100, dataset="digits", n0=60, width=4096, ridge=1e-4),
+                      ImagesPoint(n=100, dataset="digits", n0=60, width=1024, model="two-layer")),
            "n": (100, 200, 400, 800, 1300), "p2": (0.0, 0.2, 0.5, 1.0), "seeds": 3},
-    False: {"base": ImagesPoint(n=500, dataset="fashion-mnist", n0=1000, width=8192,
-                                ridge=1e-2),
+    False: {"models": (ImagesPoint(n=500, dataset="fashion-mnist", n0=1000, width=8192,
+                                   ridge=1e-2),
+                       ImagesPoint(n=500, dataset="fashion-mnist", n0=1000, width=2000,
+                                   model="two-layer")),
             "n": (500, 1000, 2000, 4000, 8000, 16000),
             "p2": (0.0, 0.01, 0.05, 0.2, 0.5, 1.0), "seeds": 3},
 }
+TITLES = {"random-features": "random features (m = {width}), ridge λ = {ridge:g}",
+          "two-layer": "two-layer ReLU net (width {width}), Adam on the MSE"}
 
 
 def sweep(quick: bool) -> Sweep:
     p = PARAMS[quick]
-    if p["base"].dataset == "fashion-mnist" and not DEBIAN_FASHION_MNIST.is_dir():
+    if p["models"][0].dataset == "fashion-mnist" and not DEBIAN_FASHION_MNIST.is_dir():
         raise ValueError(f"figure {NAME}: full mode trains on Fashion-MNIST, which is not at "
                          f"{DEBIAN_FASHION_MNIST} (apt-get install dataset-fashion-mnist); "
                          "--quick uses scikit-learn's digits instead")
-    return Sweep.grid(f"{NAME}{'-quick' if quick else ''}", p["base"], n=p["n"], p2=p["p2"],
-                      seeds=p["seeds"], task=TASK)
+    name = f"{NAME}{'-quick' if quick else ''}"
+    blocks = [Sweep.grid(name, base, n=p["n"], p2=p["p2"], seeds=p["seeds"], task=TASK)
+              for base in p["models"]]
+    return sum(blocks[1:], blocks[0])
 
 
 def draw(points: list[Point], quick: bool) -> Drawing:
     p = PARAMS[quick]
-    base = p["base"]
-    fig, ax = new_figure(1, 6.4, 4.6)
-    for color, p2 in zip(palette("viridis", len(p["p2"])), p["p2"], strict=True):
-        curve = select(points, "n", p2=float(p2))
-        n = [q.config["n"] for q in curve]
-        markers(ax, n, curve, color=color, label=f"$p_2$ = {p2:g}")
-        ax.plot(n, [q.mean for q in curve], color=color, lw=0.8, alpha=0.6, label="_join")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    fig, axes = new_figure(len(p["models"]), 5.6 * len(p["models"]), 4.6)
     seeds = sorted({q.seeds for q in points}) or [p["seeds"]]
-    finish(ax, xlabel="training-set size $n$ (real + labeller-labelled images)",
-           ylabel="test MSE on real labels  $E\\|f(x) - \\mathrm{onehot}(y)\\|^2$",
-           title=f"{base.dataset}: random features (m = {base.width}), labeller on "
-                 f"n0 = {base.n0} real images\nmarkers: mean ± {ERROR_BAR_SEMS:g} SEM over "
-                 f"{seeds[-1]} seeds; thin lines join them (no theory)",
-           legend_title="synthetic fraction")
-    params = {**{k: v for k, v in base.to_dict().items() if k not in ("n", "p2")},
+    for ax, base in zip(axes, p["models"], strict=True):
+        for color, p2 in zip(palette("viridis", len(p["p2"])), p["p2"], strict=True):
+            curve = select(points, "n", p2=float(p2), model=base.model)
+            n = [q.config["n"] for q in curve]
+            markers(ax, n, curve, color=color, label=f"$p_2$ = {p2:g}")
+            ax.plot(n, [q.mean for q in curve], color=color, lw=0.8, alpha=0.6, label="_join")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        finish(ax, xlabel="training-set size $n$ (real + labeller-labelled images)",
+               ylabel="test MSE on real labels  $E\\|f(x) - \\mathrm{onehot}(y)\\|^2$",
+               title=f"{base.dataset}: {TITLES[base.model].format(**base.to_dict())}\n"
+                     f"labeller on n0 = {base.n0} real images; mean ± {ERROR_BAR_SEMS:g} SEM "
+                     f"over {seeds[-1]} seeds", legend_title="synthetic fraction")
+    own = {"n", "p2", "model", "width", *(f for fs in MODEL_FIELDS.values() for f in fs)}
+    params = {**{k: v for k, v in p["models"][0].to_dict().items() if k not in own},
+              "models": [{k: getattr(b, k) for k in ("model", "width", *MODEL_FIELDS[b.model])}
+                         for b in p["models"]],
               "n": describe(p["n"]), "p2": describe(p["p2"]), "seeds": p["seeds"],
               "task": TASK, "error": "test MSE on the real test set (test_error); the store "
                                      "also keeps misclassification and the labeller's c2",
               "theory": "none: the closed forms (spec SMC §2-§5) do not cover networks on "
-                        "real images; markers only"}
+                        "real images; markers only (thin lines join them)"}
     return Drawing(fig, [], params)
 
 
 FIGURE = register(Figure(
     name=NAME,
-    title="Networks on real images: test error vs n, one curve per synthetic fraction p2",
+    title="Networks on real images: test error vs n, one curve per synthetic fraction p2, "
+          "for random features and a trained two-layer net",
     source="spec SMC §7 Figure 7 (paper §4.1)",
     claim="Replacing a fraction p2 of the real labels by a labeller network's labels raises "
           "the test error on real labels, and the larger p2 the sooner it stops improving "
