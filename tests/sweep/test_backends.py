@@ -114,3 +114,31 @@ def test_sigkill_mid_sweep_loses_nothing_finished_and_resume_completes(tmp_path)
     # Rows finished before the kill are kept unchanged.
     before = {r["key"]: r["test_error"] for r in partial}
     assert all(r["test_error"] == before.get(r["key"], r["test_error"]) for r in rows)
+
+
+def test_workers_of_a_killed_sweep_stop_after_their_current_task(tmp_path):
+    """Killing only the parent (kill -9 PID) leaves its pool's workers orphaned: they must
+    not go on computing the chunks they hold (each 32 tasks here) for nobody."""
+    script = tmp_path / "slow.py"
+    script.write_text(SLOW.replace("seeds=40", "seeds=400"))
+    log = tmp_path / "finished.log"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "SLEEPY_LOG": str(log)}
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "r.duckdb")], env=env,
+                            start_new_session=True, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not (log.exists() and len(log.read_text().splitlines()) >= 10):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)  # the parent only
+        proc.wait(timeout=30)
+        time.sleep(2.0)  # a task takes 0.05 s: every worker has finished its current one
+        settled = len(log.read_text().splitlines())
+        time.sleep(2.0)
+        assert len(log.read_text().splitlines()) == settled
+        assert settled < 1200
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the session
+        except ProcessLookupError:
+            pass

@@ -87,7 +87,7 @@ class LocalBackend:
         try:
             chunks = chunked(tasks, self.workers)
             for chunk in chunks:
-                pool.submit(execute_chunk, chunk).add_done_callback(done.put)
+                pool.submit(execute_chunk, chunk, os.getpid()).add_done_callback(done.put)
             remaining = len(chunks)
             while remaining:
                 batch = [done.get()]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -99,12 +100,16 @@ class Outcome:
     error: str | None = None
 
 
-def execute_chunk(tasks: Sequence[Task]) -> list[Outcome]:
+def execute_chunk(tasks: Sequence[Task], owner: int | None = None) -> list[Outcome]:
     """Run several tasks in one round trip with single-threaded BLAS (what backends call).
 
     The task modules are imported first, so the limit also covers the BLAS libraries they
     load (threadpoolctl only reaches libraries already loaded). Limiting costs a few ms, so
     it is done once per chunk rather than per task.
+
+    ``owner`` is the process id of the local sweep that submitted the chunk. If that process
+    is gone (the run was killed), the remaining tasks are skipped: an orphaned worker stops
+    after its current task instead of computing results nobody will store.
     """
     for kind in {t.kind for t in tasks}:
         try:
@@ -112,7 +117,22 @@ def execute_chunk(tasks: Sequence[Task]) -> list[Outcome]:
         except ValueError:
             continue  # reported by execute, task by task
     threadpool_limits(limits=1)
-    return [execute(t) for t in tasks]
+    outcomes = []
+    for task in tasks:
+        if owner is not None and not _alive(owner):
+            break
+        outcomes.append(execute(task))
+    return outcomes
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def execute(task: Task) -> Outcome:
