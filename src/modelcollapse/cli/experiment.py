@@ -154,8 +154,14 @@ def _to_store(experiment: str, config: Any, path: Path, workers: int | None, pro
             for p in points], (*columns, error, "sem", "seeds"))
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "-" if value != value else f"{value:.4g}"  # NaN: the SEM of one seed
+    return str(value)
+
+
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
-    cells = [[f"{r[c]:.4g}" if isinstance(r[c], float) else str(r[c]) for c in columns] for r in rows]
+    cells = [[_cell(r[c]) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     print("  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)))
     for row in cells:
