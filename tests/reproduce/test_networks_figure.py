@@ -17,23 +17,18 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from modelcollapse.experiments.points import ImagesPoint  # noqa: E402
 from modelcollapse.experiments.tasks import images_one  # noqa: E402
-from modelcollapse.reproduce import FIGURES, reproduce  # noqa: E402
+from modelcollapse.reproduce import FIGURES  # noqa: E402
 from modelcollapse.reproduce.registry import ERROR_BAR_SEMS  # noqa: E402
-from modelcollapse.sweep import LocalBackend, Store, run_sweep  # noqa: E402
 from modelcollapse.sweep.spec import setting_config, setting_from_config  # noqa: E402
+
+from .quick import check_drawn_from_store, run_quick_sweep  # noqa: E402
 
 FIGURE = FIGURES["nn-images"]
 
 
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory):
-    path = tmp_path_factory.mktemp("nn-images") / "r.duckdb"
-    with Store(path) as store:
-        summary = run_sweep(FIGURE.sweep(True), store, LocalBackend(2), progress=False)
-        points = store.points(summary.study)
-        rows = store.rows(summary.study)
-    assert summary.failed == 0
-    return path, points, rows
+    return run_quick_sweep(tmp_path_factory, "nn-images")
 
 
 def _curve(points, p2, model="random-features"):
@@ -114,12 +109,7 @@ def test_figure_draws_markers_on_log_axes(produced):
 
 def test_reproduce_writes_the_figure_and_report(produced, tmp_path):
     path, *_ = produced
-    with Store(path) as store:  # every task is stored: nothing is recomputed
-        (entry,) = reproduce(["nn-images"], tmp_path, quick=True, store=store,
-                             backend=LocalBackend(1), progress=False)
-    assert entry.computed == 0 and entry.comparison == {"points": 0}
-    assert (tmp_path / "nn-images.png").stat().st_size > 1000
-    assert 'id="nn-images"' in (tmp_path / "index.html").read_text()
+    check_drawn_from_store(path, "nn-images", tmp_path)
 
 
 def test_full_mode_needs_fashion_mnist(monkeypatch, tmp_path):
