@@ -40,6 +40,12 @@ def test_cli_errors_are_one_line(capsys):
     assert "device must be one of" in capsys.readouterr().err
     assert main(["experiment", "images", "--device", "cpu", "--store", "/nonexistent/r.duckdb"]) == 2
     assert "--device: stored tasks choose their own device" in capsys.readouterr().err
+    # missing data is one line too, not a traceback
+    assert main(["experiment", "images", "--quick", "--set", "dataset=mnist", "--set",
+                 "data_dir=/nonexistent", "--out", "/nonexistent/out", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert err.strip().endswith("/nonexistent has no train-images-idx3-ubyte[.gz]")
 
 
 def test_show_config(capsys):

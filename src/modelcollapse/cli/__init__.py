@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except ValueError as err:
+    except (ValueError, FileNotFoundError) as err:  # bad input, or data that is not there
         print(f"modelcollapse {args.command}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
