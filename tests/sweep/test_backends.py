@@ -137,8 +137,20 @@ def test_workers_of_a_killed_sweep_stop_after_their_current_task(tmp_path):
         time.sleep(2.0)
         assert len(log.read_text().splitlines()) == settled
         assert settled < 1200
+        deadline = time.monotonic() + 30
+        while _session_alive(proc.pid):  # the workers have exited, not just gone idle
+            assert time.monotonic() < deadline, "orphaned sweep processes are still running"
+            time.sleep(0.1)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the session
         except ProcessLookupError:
             pass
+
+
+def _session_alive(session: int) -> bool:
+    try:
+        os.killpg(session, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -108,8 +108,9 @@ def execute_chunk(tasks: Sequence[Task], owner: int | None = None) -> list[Outco
     it is done once per chunk rather than per task.
 
     ``owner`` is the process id of the local sweep that submitted the chunk. If that process
-    is gone (the run was killed), the remaining tasks are skipped: an orphaned worker stops
-    after its current task instead of computing results nobody will store.
+    is gone (the run was killed), the worker process exits: an orphaned worker stops after
+    its current task instead of computing results nobody will store, or waiting forever for
+    work that will not come.
     """
     for kind in {t.kind for t in tasks}:
         try:
@@ -120,7 +121,7 @@ def execute_chunk(tasks: Sequence[Task], owner: int | None = None) -> list[Outco
     outcomes = []
     for task in tasks:
         if owner is not None and not _alive(owner):
-            break
+            os._exit(0)  # a pool worker whose run was killed: nobody reads its results
         outcomes.append(execute(task))
     return outcomes
 
