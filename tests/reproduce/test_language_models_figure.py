@@ -102,3 +102,13 @@ def test_figure_draws_loss_curves_on_log_token_axes(produced):
 def test_reproduce_writes_the_figure_and_report(produced, tmp_path):
     path, *_ = produced
     check_drawn_from_store(path, "nn-lm", tmp_path)
+
+
+def test_full_mode_needs_a_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="needs a GPU"):
+        FIGURE.sweep(False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    full = FIGURE.sweep(False)
+    assert {s.source for s in full.settings} == {"tinystories"}
+    assert {s.size for s in full.settings} == {"gpt2-12L", "gpt2-18L", "gpt2-24L"}

@@ -39,6 +39,14 @@ PARAMS: dict[bool, dict[str, Any]] = {
 
 def sweep(quick: bool) -> Sweep:
     p = PARAMS[quick]
+    if not quick:
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ValueError(f"figure {NAME}: full mode trains GPT-2 models of 12 to 24 layers "
+                             f"for {p['config'].steps} steps each, which needs a GPU (none "
+                             "found); --quick runs on a CPU, and modelcollapse experiment lm "
+                             "runs any configuration anywhere")
     return Sweep(f"{NAME}{'-quick' if quick else ''}", tuple(p["config"].points()),
                  seeds=p["seeds"], task=TASK)
 
