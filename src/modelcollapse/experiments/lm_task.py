@@ -23,6 +23,7 @@ from typing import Any
 import torch
 
 from ..sweep import Sweep
+from ..sweep.spec import seed_index_count
 from .cache import cache_dir
 from .device import resolve_device
 from .language import Prepared, prepare, run_seed, train_run
@@ -65,7 +66,5 @@ def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = 
 
 def lm_sweep(config: LMConfig, name: str = "experiment-lm") -> Sweep:
     """The runs of ``config`` as a sweep of :func:`lm_one` tasks (seed indices 0..K-1)."""
-    if config.seeds != tuple(range(len(config.seeds))):
-        raise ValueError(f"seeds: stored tasks use seed indices 0..K-1, got {config.seeds}")
-    return Sweep(name, tuple(config.points()), seeds=len(config.seeds), base_seed=config.base_seed,
-                 task=TASK)
+    return Sweep(name, tuple(config.points()), seeds=seed_index_count(config.seeds),
+                 base_seed=config.base_seed, task=TASK)

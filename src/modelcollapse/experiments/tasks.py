@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..sweep import Sweep
+from ..sweep.spec import seed_index_count
 from .data.images import ImageData, load_image_data
 from .device import resolve_device
 from .images import ImagesConfig, LabelledPool, fit_and_score, labelled_pool
@@ -79,8 +80,7 @@ def images_sweep(config: ImagesConfig, name: str = "experiment-images") -> Sweep
     by name (no ``data_dir``). The points are content-addressed like every stored task, so
     a point also in the ``nn-images`` figure is computed once.
     """
-    if config.seeds != tuple(range(len(config.seeds))):
-        raise ValueError(f"seeds: stored tasks use seed indices 0..K-1, got {config.seeds}")
+    seeds = seed_index_count(config.seeds)
     if config.data_dir is not None:
         raise ValueError("data_dir: a stored setting names its data set; use fashion-mnist "
                          "(Debian package) or digits")
@@ -92,6 +92,6 @@ def images_sweep(config: ImagesConfig, name: str = "experiment-images") -> Sweep
     widths = {"random-features": config.rf_widths, "two-layer": config.mlp_widths}
     # ImagesPoint keeps only its own model's fields, so each block gets its own base
     blocks = [Sweep.grid(name, ImagesPoint(model=model, **fields), width=widths[model],
-                         n=config.n_grid, p2=config.p2_grid, seeds=len(config.seeds), task=TASK)
+                         n=config.n_grid, p2=config.p2_grid, seeds=seeds, task=TASK)
               for model in config.models]
     return sum(blocks[1:], blocks[0])

@@ -94,6 +94,13 @@ class Task:
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def seed_index_count(seeds: Sequence[int]) -> int:
+    """K for an experiment whose seeds are the indices 0..K-1 (what a stored sweep runs)."""
+    if tuple(seeds) != tuple(range(len(seeds))):
+        raise ValueError(f"seeds: stored tasks use seed indices 0..K-1, got {tuple(seeds)}")
+    return len(seeds)
+
+
 def setting_type(setting: Any) -> str:
     """The :data:`SETTING_TYPES` name of a configuration object."""
     for name, cls in SETTING_TYPES.items():
