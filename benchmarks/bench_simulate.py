@@ -20,8 +20,8 @@ import argparse
 from threadpoolctl import threadpool_limits
 from timing import median_seconds
 
-from modelcollapse import Setting
-from modelcollapse.simulate import simulate, simulate_one
+from modelcollapse import Setting, simulate
+from modelcollapse.simulate import simulate_one
 
 
 def per_draw(setting: Setting, method: str, repeats: int) -> float:

@@ -37,7 +37,8 @@ def test_grouped_power_law_matches_exact_spectrum():
 def test_to_dict_is_plain_data():
     out = Setting(d=10, n=20, spectrum="power:2").to_dict()
     assert out["spectrum"] == "power:2" and out["d"] == 10
-    assert Setting(d=10, n=20, spectrum=Spectrum.isotropic(10)).to_dict()["spectrum"] == "isotropic"
+    stored = Setting(d=10, n=20, spectrum=Spectrum.isotropic(10)).to_dict()["spectrum"]
+    assert stored["name"] == "isotropic" and stored["multiplicities"] == [10.0]  # in full
 
 
 def test_spectrum_d_must_match():

@@ -1,6 +1,7 @@
 """modelcollapse: predict, simulate and reproduce model collapse.
 
-The same configuration answers theory and simulation, one word apart:
+The same configuration answers theory and simulation, one word apart, for every model
+family (:mod:`modelcollapse.family`), with one result type (:class:`Result`):
 
 >>> from modelcollapse import Setting, predict, simulate
 >>> setting = Setting(d=100, n=10_000, p2=0.01, c2=1.0)
@@ -16,10 +17,12 @@ Note that ``modelcollapse.simulate`` is the function; the engine's modules live 
 
 from .config import Setting, Spectrum, TwoSourceSetting
 from .generations import GenerationsSetting, predict_generations, simulate_generations
-from .simulate import SimulationResult, simulate, simulate_one, simulate_ridge_path
-from .theory import Prediction, predict
+from .result import Result
+from .simulate import simulate_one, simulate_ridge_path  # the package first: the verb wins the name
+from .theory import Prediction
+from .verbs import predict, simulate
 
-__all__ = ["GenerationsSetting", "Prediction", "Setting", "SimulationResult", "Spectrum",
-           "TwoSourceSetting", "predict", "predict_generations", "simulate", "simulate_generations",
-           "simulate_one", "simulate_ridge_path"]
+__all__ = ["GenerationsSetting", "Prediction", "Result", "Setting", "Spectrum", "TwoSourceSetting",
+           "predict", "predict_generations", "simulate", "simulate_generations", "simulate_one",
+           "simulate_ridge_path"]
 __version__ = "0.1.0"

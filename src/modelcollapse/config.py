@@ -11,11 +11,14 @@ message starts with the parameter's name, which the CLI turns into a one-line er
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
+
+from .configbase import ConfigBase
 
 Model = Literal["linear", "random-projections"]
 MODELS: tuple[str, ...] = ("linear", "random-projections")
@@ -44,6 +47,16 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     if high is not None and x > high:
         raise ValueError(f"{name} must be <= {high:g}, got {value!r}")
     return x
+
+
+def _positive(message: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(message) from None
+    if not value > 0 or not math.isfinite(value):
+        raise ValueError(message)
+    return value
 
 
 def _normalised(name: str, weights: np.ndarray, size: int) -> np.ndarray:
@@ -154,20 +167,52 @@ class Spectrum:
 
     @classmethod
     def parse(cls, text: str, d: int) -> Spectrum:
-        """Parse ``isotropic`` or ``power:BETA`` (the CLI's ``--spectrum``)."""
+        """Parse ``isotropic``, ``power:BETA`` or ``power:BETA:source=R`` (the CLI's
+        ``--spectrum``; the last is the name :meth:`power_law` gives a source condition)."""
+        usage = "'isotropic', 'power:BETA' or 'power:BETA:source=R'"
         if not isinstance(text, str):
-            raise ValueError(f"spectrum must be 'isotropic' or 'power:BETA', got {text!r}")
+            raise ValueError(f"spectrum must be {usage}, got {text!r}")
         if text == "isotropic":
             return cls.isotropic(d)
-        if text.startswith("power:"):
-            try:
-                beta = float(text.split(":", 1)[1])
-            except ValueError:
-                raise ValueError(f"spectrum power exponent must be a number, got {text!r}") from None
-            if not beta > 0 or not math.isfinite(beta):
-                raise ValueError(f"spectrum power exponent must be > 0, got {text!r}")
+        if not text.startswith("power:"):
+            raise ValueError(f"spectrum must be {usage}, got {text!r}")
+        beta_text, _, option = text.removeprefix("power:").partition(":")
+        beta = _positive(f"spectrum power exponent must be a number > 0, got {text!r}", beta_text)
+        if not option:
             return cls.power_law(d, beta)
-        raise ValueError(f"spectrum must be 'isotropic' or 'power:BETA', got {text!r}")
+        if not option.startswith("source="):
+            raise ValueError(f"spectrum must be {usage}, got {text!r}")
+        source = _positive(f"spectrum source exponent must be a number > 0, got {text!r}",
+                           option.removeprefix("source="))
+        return cls.power_law(d, beta, source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form (the arrays as lists), read back by :meth:`from_dict`."""
+        return {"eigenvalues": self.eigenvalues.tolist(),
+                "multiplicities": self.multiplicities.tolist(), "signal": self.signal.tolist(),
+                "shift": self.shift.tolist(), "name": self.name}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Spectrum:
+        """Inverse of :meth:`to_dict`, bit for bit (the stored profiles are already normalised)."""
+        keys = ("eigenvalues", "multiplicities", "signal", "shift", "name")
+        if not isinstance(data, Mapping) or set(data) != set(keys):
+            raise ValueError(f"spectrum: a stored spectrum has the keys {', '.join(keys)}")
+        spectrum = cls(**{k: data[k] if k == "name" else np.asarray(data[k], dtype=float)
+                          for k in keys})
+        object.__setattr__(spectrum, "signal", np.asarray(data["signal"], dtype=float))
+        object.__setattr__(spectrum, "shift", np.asarray(data["shift"], dtype=float))
+        return spectrum
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Spectrum):
+            return NotImplemented
+        return self.name == other.name and all(
+            np.array_equal(getattr(self, k), getattr(other, k))
+            for k in ("eigenvalues", "multiplicities", "signal", "shift"))
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.eigenvalues.tobytes(), self.signal.tobytes()))
 
     @classmethod
     def check(cls, spectrum: str | Spectrum, d: int) -> None:
@@ -208,7 +253,7 @@ class Spectrum:
 
 
 @dataclass(frozen=True)
-class Setting:
+class Setting(ConfigBase):
     """One point of the strong-model-collapse problem (spec SMC §0, §1).
 
     n training samples, a fraction ``p2`` of them synthetic (labels from w2* = w1* + δ with
@@ -237,6 +282,8 @@ class Setting:
     n0: int | None = None
     alpha: float | None = None
     iterations: int = 1
+
+    NESTED: ClassVar[Mapping[str, Any]] = {"spectrum": Spectrum}
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -280,13 +327,6 @@ class Setting:
         return spec
 
     @property
-    def synthetic_quality(self) -> float:
-        """c² actually in force: σ²d/(n0 − d − 1) for an OLS generator (spec SMC eq. (4.2))."""
-        if self.n0 is None:
-            return self.c2
-        return self.sigma**2 * self.d / (self.n0 - self.d - 1)
-
-    @property
     def n_synthetic(self) -> int:
         """Number of synthetic rows, round(p2·n) (spec SMC §0 item 6)."""
         return round(self.p2 * self.n)
@@ -298,15 +338,6 @@ class Setting:
     @property
     def psi(self) -> float | None:
         return None if self.m is None else self.m / self.n
-
-    def replace(self, **changes: Any) -> Setting:
-        return replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-data form, for JSON output and the results store."""
-        out = asdict(self)
-        out["spectrum"] = self.spectrum if isinstance(self.spectrum, str) else self.spectrum.name
-        return out
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 from modelcollapse.experiments.data.images import load_image_data
-from modelcollapse.experiments.images import ImagesConfig, fit_and_score, run_images, summarise_images
+from modelcollapse.experiments.images import ImagesConfig, fit_and_score
+from modelcollapse.experiments.images_task import run_images, summarise_images
 from modelcollapse.experiments.labeller import train_labeller
 from modelcollapse.experiments.two_layer import predict_two_layer, train_two_layer
 
@@ -44,8 +45,11 @@ def test_pipeline_rows_counts_effect_and_reproducibility(tmp_path):
         assert r["n_synth"] == round(r["p2"] * r["n"]) and r["n_real"] + r["n_synth"] == r["n"]
     by = {(r["model"], r["n"], r["p2"]): r for r in rows}
     for model in ("random-features", "two-layer"):
-        # all-synthetic labels cap the model near the labeller: worse than real labels at large n
-        assert by[(model, 1300, 1.0)]["test_mse"] > by[(model, 1300, 0.0)]["test_mse"] + 0.05
+        # all-synthetic labels cap the model near the labeller: worse than real labels at large
+        # n, by a share of the labeller's c² (seed indices 0-3: 0.13-0.41 c² for the two-layer
+        # net, 0.30-0.57 c² for random features)
+        gap = by[(model, 1300, 1.0)]["test_mse"] - by[(model, 1300, 0.0)]["test_mse"]
+        assert gap > 0.1 * by[(model, 1300, 0.0)]["c2"]
         assert by[(model, 1300, 0.0)]["test_mse"] < by[(model, 200, 0.0)]["test_mse"]
     saved = json.loads((tmp_path / "images.json").read_text())
     assert saved["config"]["n0"] == 60 and len(saved["rows"]) == len(rows)

@@ -165,8 +165,7 @@ def test_docstring_examples_run():
 
 def test_sweep_task_runs_through_the_results_store(tmp_path):
     base = GenerationsSetting(d=10, T=40, T0=30, generations=2, sigma=0.5, sigma0=0.5)
-    sweep = Sweep("generations-demo", (base, base.replace(ridge=0.1)), seeds=150,
-                  task="modelcollapse.generations.simulate:simulate_one")
+    sweep = Sweep("generations-demo", (base, base.replace(ridge=0.1)), seeds=150)
     with Store(str(tmp_path / "r.duckdb")) as store:
         run_sweep(sweep, store, LocalBackend(1), progress=False)
         points = {p.config["ridge"]: p for p in store.points("generations-demo")}
@@ -181,5 +180,3 @@ def test_simulate_one_is_a_pure_function_of_its_seed():
     assert a == b and len(a["test_error_by_generation"]) == 3
     assert a["test_error"] == a["test_error_by_generation"][-1]
     assert simulate_one(s, 4, 7)["test_error"] != a["test_error"]
-    with pytest.raises(ValueError, match="^method"):
-        simulate_one(s, 0, 0, "direct")

@@ -21,7 +21,6 @@ from modelcollapse.generations.exact import ols_increment
 from modelcollapse.generations.power_law import fast_rate, slow_rate
 from modelcollapse.generations.simulate import simulate_one
 from modelcollapse.sweep import Store
-from modelcollapse.sweep.spec import setting_config, setting_from_config
 
 from .quick import check_outputs, produce_quick
 
@@ -63,8 +62,8 @@ def test_files_report_and_stored_settings(produced):
     check_outputs(out, FIGURES, lambda name: len(_rows(out, name)))
     with Store(path, read_only=True) as store:
         row = store.rows("generations-chain-quick")[-1]
-    setting = setting_from_config(row["config"])
-    assert isinstance(setting, GenerationsSetting) and setting_config(setting) == row["config"]
+    setting = GenerationsSetting.from_dict(row["config"])
+    assert row["family"] == "generations" and setting.to_dict() == row["config"]
     with threadpool_limits(limits=1):  # as every backend runs tasks
         again = simulate_one(setting, row["seed_index"], row["base_seed"])
     assert again["test_error"] == row["test_error"]
@@ -113,7 +112,7 @@ def test_error_is_u_shaped_in_ridge_with_the_optimum_moving_up(produced):
             assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(diff.size), (n, j, diff.mean())
         best.append(lam[i])
         # the Monte-Carlo minimiser is the marker nearest the theory's optimal λ (log grid)
-        setting = setting_from_config(next(r for r in _store_configs(path)
+        setting = GenerationsSetting.from_dict(next(r for r in _store_configs(path)
                                            if r["generations"] == n and r["ridge"] == lam[i]))
         optimum = float(optimal_ridge(setting))
         assert lam[np.argmin(np.abs(np.log(lam / optimum)))] == lam[i], (n, lam[i], optimum)

@@ -20,7 +20,6 @@ from modelcollapse.experiments.lm_config import LMPoint  # noqa: E402
 from modelcollapse.experiments.lm_task import lm_one  # noqa: E402
 from modelcollapse.reproduce import FIGURES  # noqa: E402
 from modelcollapse.reproduce.language_models import PARAMS, loss_curve  # noqa: E402
-from modelcollapse.sweep.spec import setting_config, setting_from_config  # noqa: E402
 
 from .quick import check_drawn_from_store, run_quick_sweep  # noqa: E402
 
@@ -41,7 +40,7 @@ def _run(points, size, p2):
 def test_quick_run_is_complete(produced):
     _, points, rows = produced
     assert len(points) == len(CONFIG.runs()) and {p.seeds for p in points} == {PARAMS[True]["seeds"]}
-    assert all(isinstance(setting_from_config(p.config), LMPoint) for p in points)
+    assert all(isinstance(p.setting(), LMPoint) for p in points)
     for row in rows:
         result = row["result"]
         assert result["n_synth_blocks"] == round(row["config"]["p2"] * CONFIG.mixture_blocks)
@@ -79,8 +78,8 @@ def test_a_larger_model_gains_less_on_synthetic_text(produced):
 def test_stored_value_is_reproduced_from_setting_and_seed(produced):
     _, _, rows = produced
     row = next(r for r in rows if r["config"]["p2"] == 0.5)
-    setting = setting_from_config(row["config"])
-    assert setting_config(setting) == row["config"]
+    setting = LMPoint.from_dict(row["config"])
+    assert row["family"] == "lm" and setting.to_dict() == row["config"]
     assert lm_one(setting, row["seed_index"], row["base_seed"])["test_error"] == row["test_error"]
 
 

@@ -15,11 +15,10 @@ pytest.importorskip("sklearn")
 
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from modelcollapse.experiments.images_task import images_one  # noqa: E402
 from modelcollapse.experiments.points import ImagesPoint  # noqa: E402
-from modelcollapse.experiments.tasks import images_one  # noqa: E402
 from modelcollapse.reproduce import FIGURES  # noqa: E402
 from modelcollapse.reproduce.registry import ERROR_BAR_SEMS  # noqa: E402
-from modelcollapse.sweep.spec import setting_config, setting_from_config  # noqa: E402
 
 from .quick import check_drawn_from_store, run_quick_sweep  # noqa: E402
 
@@ -43,7 +42,7 @@ def test_quick_run_is_complete(produced):
     _, points, rows = produced
     assert len(points) == 5 * 4 * 2 and {p.seeds for p in points} == {3}
     assert {p.config["model"] for p in points} == {"random-features", "two-layer"}
-    assert all(isinstance(setting_from_config(p.config), ImagesPoint) for p in points)
+    assert all(isinstance(p.setting(), ImagesPoint) for p in points)
     # the labeller's quality is stored next to each error (spec SMC eq. (1.5): c2 = 2·error)
     assert all(np.isclose(r["result"]["c2"], 2 * r["result"]["labeller_error"]) for r in rows)
 
@@ -83,8 +82,8 @@ def test_synthetic_curve_flattens_while_clean_keeps_scaling(produced):
 def test_stored_value_is_reproduced_from_setting_and_seed(produced):
     _, _, rows = produced
     row = rows[-1]
-    setting = setting_from_config(row["config"])
-    assert setting_config(setting) == row["config"]
+    setting = ImagesPoint.from_dict(row["config"])
+    assert row["family"] == "images" and setting.to_dict() == row["config"]
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

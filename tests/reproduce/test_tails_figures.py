@@ -16,7 +16,6 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from modelcollapse.sweep import Store
-from modelcollapse.sweep.spec import setting_config, setting_from_config
 from modelcollapse.tails import TailsSetting, laws, tail_mass
 from modelcollapse.tails.simulate import simulate_one
 
@@ -58,8 +57,8 @@ def test_files_report_and_stored_settings(produced):
     check_outputs(out, FIGURES, lambda name: len(_rows(out, name)))
     with Store(path, read_only=True) as store:
         rows = store.rows("tails-mixing-quick")
-    setting = setting_from_config(rows[0]["config"])
-    assert isinstance(setting, TailsSetting) and setting_config(setting) == rows[0]["config"]
+    setting = TailsSetting.from_dict(rows[0]["config"])
+    assert rows[0]["family"] == "tails" and setting.to_dict() == rows[0]["config"]
     # a task's value depends only on (setting, seed index, base seed): recompute one, with
     # single-threaded BLAS as every backend runs tasks
     with threadpool_limits(limits=1):

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from modelcollapse import verbs
 from modelcollapse.cli import main
-from modelcollapse.simulate import engine
 
 ARGS = ["--d", "30", "--n", "200", "--p2", "0.2", "--c2", "1"]
 
@@ -57,8 +57,8 @@ def test_unknown_method_is_rejected_by_argparse(capsys):
 
 
 def test_progress_bar_on_stderr_unless_json(capsys, monkeypatch):
-    monkeypatch.setattr(engine, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(verbs, "PROGRESS_DELAY", 0.0)
     code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "3"])
-    assert code == 0 and "simulate (sufficient)" in err and "test_error" in out
+    assert code == 0 and "simulate smc (sufficient)" in err and "test_error" in out
     code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "3", "--json"])
     assert err == ""

@@ -13,15 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelcollapse import Setting, predict
-from modelcollapse.simulate import (
-    SimulationResult,
-    engine,
-    resolve_method,
-    simulate,
-    simulate_one,
-    simulate_ridge_path,
-)
+from modelcollapse import Result, Setting, predict, simulate
+from modelcollapse.simulate import engine, resolve_method, simulate_one, simulate_ridge_path
 
 from .helpers import assert_agrees
 
@@ -137,7 +130,7 @@ def test_auto_picks_the_cheaper_sampler():
 
 def test_result_fields_and_dict():
     result = simulate(Setting(d=20, n=100, p2=0.2), seeds=5)
-    assert isinstance(result, SimulationResult)
+    assert isinstance(result, Result) and result.family == "smc"
     assert result.test_error == pytest.approx(result.errors.mean())
     assert result.sem == pytest.approx(result.errors.std(ddof=1) / np.sqrt(5))
     out = result.to_dict()

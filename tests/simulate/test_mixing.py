@@ -5,6 +5,7 @@ import pytest
 
 from modelcollapse import Setting
 from modelcollapse.simulate.mixing import draw_targets, group_weights
+from modelcollapse.theory.generator import synthetic_quality
 
 
 def test_groups_split_by_rounding_and_weights_follow_eq_5_1():
@@ -48,4 +49,4 @@ def test_ols_generator_shift_has_the_inverse_wishart_covariance(sufficient):
     expected = 0.49 / (20 - 8 - 1)
     np.testing.assert_allclose(shifts.var(axis=0) * lam, expected, rtol=0.12)
     c2 = np.einsum("ij,j,ij->i", shifts, lam, shifts)
-    assert c2.mean() == pytest.approx(setting.synthetic_quality, rel=0.05)
+    assert c2.mean() == pytest.approx(synthetic_quality(setting), rel=0.05)

@@ -11,11 +11,11 @@ import time
 
 import pytest
 
-from modelcollapse import Setting
 from modelcollapse.sweep import DaskBackend, LocalBackend, Store, Sweep, open_backend, run_sweep
+from tests.sweep.helpers import Noisy, Threads
 
-SWEEP = Sweep.grid("bits", Setting(d=30, n=60, sigma=0.7), seeds=6,
-                   task="tests.sweep.helpers:noisy", n=[60, 120, 240], p2=[0.0, 0.5])
+SWEEP = Sweep.grid("bits", Noisy(d=30, n=60, sigma=0.7), seeds=6, n=[60, 120, 240],
+                   p2=[0.0, 0.5])
 
 
 def _values(path, backend):
@@ -32,8 +32,7 @@ def test_local_results_do_not_depend_on_worker_count(tmp_path):
 
 
 def test_workers_run_blas_single_threaded(tmp_path):
-    sweep = Sweep.grid("threads", Setting(d=2, n=10), seeds=4,
-                       task="tests.sweep.helpers:blas_threads", n=[10, 20])
+    sweep = Sweep.grid("threads", Threads(d=2, n=10), seeds=4, n=[10, 20])
     with Store(tmp_path / "r.duckdb") as store:
         run_sweep(sweep, store, LocalBackend(2), progress=False)
         assert [r["test_error"] for r in store.rows("threads")] == [1.0] * 8
@@ -68,11 +67,10 @@ def test_unreachable_scheduler_and_bad_options_are_value_errors():
 
 SLOW = textwrap.dedent("""
     import sys
-    from modelcollapse import Setting
     from modelcollapse.sweep import LocalBackend, Store, Sweep, run_sweep
+    from tests.sweep.helpers import Sleepy
     if __name__ == "__main__":
-        sweep = Sweep.grid("slow", Setting(d=2, n=10), seeds=40,
-                           task="tests.sweep.helpers:sleepy", n=[10, 20, 30])
+        sweep = Sweep.grid("slow", Sleepy(d=2, n=10), seeds=40, n=[10, 20, 30])
         with Store(sys.argv[1]) as store:
             print(run_sweep(sweep, store, LocalBackend(2), progress=False), flush=True)
 """)

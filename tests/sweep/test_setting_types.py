@@ -1,4 +1,5 @@
-"""Sweeps over the companion papers' settings: TailsSetting and GenerationsSetting tasks."""
+"""Sweeps over every family's configuration: the family's name and the plain configuration
+are what a stored task keeps, and they rebuild the configuration exactly."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import pytest
 from modelcollapse import Setting
 from modelcollapse.generations import GenerationsSetting
 from modelcollapse.sweep import Sweep
-from modelcollapse.sweep.spec import SETTING_TYPE_KEY, setting_config, setting_from_config
 from modelcollapse.tails import TailsSetting
 
 SETTINGS = [Setting(d=10, n=100, p2=0.2),
@@ -19,20 +19,14 @@ SETTINGS = [Setting(d=10, n=100, p2=0.2),
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: type(s).__name__)
 def test_stored_configuration_rebuilds_the_setting(setting):
-    config = setting_config(setting)
-    rebuilt = setting_from_config(config)
-    assert type(rebuilt) is type(setting) and setting_config(rebuilt) == config
-    # GenerationsSetting stores its resolved ||w0||² (r2), which rebuilds the same chain
-    same = {"r2": rebuilt.norm2} if isinstance(setting, GenerationsSetting) else {}
-    assert rebuilt == setting.replace(**same)
-    # the regression Setting is stored as before (its task keys predate the other types)
-    assert (SETTING_TYPE_KEY in config) == (not isinstance(setting, Setting))
+    task = Sweep.grid("s", setting, seeds=1).tasks()[0]
+    assert task.family.from_dict(task.config) == setting
+    assert "setting_type" not in task.config  # the family is stored beside, not inside
 
 
 def test_grid_and_toml_over_a_tails_setting():
     base = TailsSetting(beta=2.0, T=100.0)
-    grid = Sweep.grid("t", base, seeds=2, task="modelcollapse.tails.simulate:simulate_one",
-                      T=[1e2, 1e4], k=[10, 100])
+    grid = Sweep.grid("t", base, seeds=2, T=[1e2, 1e4], k=[10, 100])
     assert [(s.T, s.k) for s in grid.settings] == [(1e2, 10), (1e2, 100), (1e4, 10), (1e4, 100)]
     assert len({t.key for t in grid.tasks()}) == 8
     toml = Sweep.from_dict({"name": "g", "setting": "generations", "seeds": 2,
@@ -41,10 +35,13 @@ def test_grid_and_toml_over_a_tails_setting():
                                                                        "num": 3, "log": True}}})
     assert all(isinstance(s, GenerationsSetting) for s in toml.settings)
     assert len(toml.settings) == 6
+    tails = Sweep.from_dict({"setting": "tails", "base": {"beta": 2.0},
+                             "grid": {"T": {"start": 10, "stop": 1000, "num": 3, "log": True}}})
+    assert [s.T for s in tails.settings] == [10.0, 100.0, 1000.0]  # whole numbers: T counts samples
 
 
-def test_bad_setting_types_are_refused():
-    with pytest.raises(ValueError, match="^setting: unknown setting type 'nope'"):
+def test_bad_families_are_refused():
+    with pytest.raises(ValueError, match="^family: unknown family 'nope'; choose from smc, "):
         Sweep.from_dict({"setting": "nope", "base": {"d": 1, "n": 1}})
     with pytest.raises(ValueError, match="^grid: unknown setting field 'n'"):
         Sweep.grid("t", TailsSetting(beta=2.0, T=10.0), n=[1, 2])

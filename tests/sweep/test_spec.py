@@ -83,10 +83,18 @@ def test_bad_sweep_files_name_the_parameter(tmp_path, text, message):
         Sweep.from_toml(path)
 
 
-def test_missing_file_and_non_text_spectrum_are_rejected(tmp_path):
+def test_missing_file_and_unknown_fields_are_rejected(tmp_path):
     with pytest.raises(ValueError, match="^sweep file: .* does not exist"):
         Sweep.from_toml(tmp_path / "missing.toml")
-    with pytest.raises(ValueError, match="^spectrum: a sweep takes"):
-        Sweep.grid("s", Setting(d=3, n=10, spectrum=Spectrum.isotropic(3)), n=[10])
     with pytest.raises(ValueError, match="^grid: unknown setting field 'size'"):
         Sweep.grid("s", BASE, size=[1])
+
+
+def test_a_spectrum_object_is_stored_in_full_and_rebuilt():
+    spectrum = Spectrum.from_eigenvalues([3.0, 1.0], [2, 1], name="custom")
+    sweep = Sweep.grid("s", Setting(d=3, n=10, spectrum=spectrum), n=[10, 20])
+    task = sweep.tasks()[0]
+    assert task.config["spectrum"]["eigenvalues"] == [3.0, 1.0]
+    assert Setting.from_dict(task.config) == task.setting
+    other = Setting(d=3, n=10, spectrum=Spectrum.from_eigenvalues([3.0, 1.0], [2, 1]))
+    assert Sweep.grid("t", other, n=[10]).tasks()[0].key == task.key

@@ -10,15 +10,15 @@ import duckdb
 import numpy as np
 import pytest
 
-from modelcollapse import Setting
 from modelcollapse.sweep import LocalBackend, Store, StoreLockedError, Sweep, run_sweep
+from tests.sweep.helpers import Noisy, Picky
 
-BASE = Setting(d=8, n=40, sigma=0.5)
+BASE = Noisy(d=8, n=40, sigma=0.5)
 
 
 def _sweep(name="noisy", seeds=3, **axes):
     axes = axes or {"n": [40, 80], "p2": [0.0, 0.3]}
-    return Sweep.grid(name, BASE, seeds=seeds, task="tests.sweep.helpers:noisy", **axes)
+    return Sweep.grid(name, BASE, seeds=seeds, **axes)
 
 
 def test_round_trip_rows_points_and_resume(tmp_path):
@@ -44,7 +44,7 @@ def test_round_trip_rows_points_and_resume(tmp_path):
 
 
 def test_failed_tasks_are_reported_not_stored_and_retried(tmp_path):
-    sweep = Sweep.grid("picky", BASE, seeds=4, task="tests.sweep.helpers:picky", n=[40])
+    sweep = Sweep.grid("picky", Picky(n=40), seeds=4, n=[40])
     with Store(tmp_path / "r.duckdb") as store:
         summary = run_sweep(sweep, store, LocalBackend(1), progress=False)
         assert (summary.ran, summary.failed) == (2, 2)
@@ -54,11 +54,15 @@ def test_failed_tasks_are_reported_not_stored_and_retried(tmp_path):
         assert (retry.skipped, retry.ran, retry.failed) == (2, 0, 2)
 
 
-def test_unknown_task_kind_fails_each_task_with_a_clear_error(tmp_path):
-    sweep = Sweep.grid("bad", BASE, seeds=1, task="no_such_module:fn", n=[40])
-    with Store(tmp_path / "r.duckdb") as store:
-        summary = run_sweep(sweep, store, LocalBackend(1), progress=False)
-    assert summary.failed == 1 and "task: cannot import 'no_such_module:fn'" in summary.errors[0]
+def test_a_task_names_no_code_so_an_import_path_is_refused_before_any_work():
+    for task in ("no_such_module:fn", "os:system"):
+        with pytest.raises(ValueError, match=f"^task: '{task}' is not a task; choose from "
+                                             "simulate, theory"):
+            Sweep.grid("bad", BASE, seeds=1, task=task, n=[40])
+    with pytest.raises(ValueError, match="^task: the test-picky family has no theory"):
+        Sweep.grid("bad", Picky(n=4), seeds=1, task="theory", n=[40])
+    with pytest.raises(ValueError, match="^method: test-noisy offers auto, got 'bogus'"):
+        Sweep.grid("bad", BASE, seeds=1, method="bogus", n=[40])
 
 
 def test_redefining_a_study_replaces_its_membership(tmp_path):

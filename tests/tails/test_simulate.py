@@ -18,7 +18,9 @@ def agrees(setting: TailsSetting, seeds: int = 8, z: float = 4.0) -> None:
 @pytest.mark.parametrize("setting", [
     TailsSetting(beta=2.0, T=1e3),
     TailsSetting(beta=1.5, T=1e5),
-    TailsSetting(beta=2.0, T=1e5, k=100),
+    # T ~ 2k^β: head items are still missed, so the seeds vary (at T = 1e5 a miss has
+    # probability ~1/64 per seed and eight seeds may all sit on the plateau, SEM 0)
+    TailsSetting(beta=2.0, T=2e4, k=100),
     TailsSetting(beta=2.0, T=1e4, top_p=0.95),
     TailsSetting(beta=2.0, T=1e5, temperature=0.8),
     TailsSetting(beta=2.0, T=1e6, k=100, pi=0.01),
@@ -80,8 +82,8 @@ def test_claim_13_mechanism_a_at_32_generations():
 
 def test_sem_and_seeds():
     r = simulate(TailsSetting(beta=2.0, T=1e4), seeds=5, seed=3)
-    assert r.samples.shape == (5,) and r.sem > 0
+    assert r.errors.shape == (5,) and r.sem > 0
     again = simulate(TailsSetting(beta=2.0, T=1e4), seeds=5, seed=3)
-    np.testing.assert_array_equal(r.samples, again.samples)
+    np.testing.assert_array_equal(r.errors, again.errors)
     with pytest.raises(ValueError, match="^seeds"):
         simulate(TailsSetting(beta=2.0, T=1e4), seeds=1)

@@ -4,9 +4,10 @@
 ``--set KEY=VALUE`` overrides any field of the configuration, parsed like the field's
 default (tuples as comma-separated lists), so a misspelt key or a bad value fails with a
 message naming it. Results go to ``--out`` as CSV and JSON; ``--store PATH`` sends every
-fit or training run instead to the DuckDB results store, one per-seed task each
-(``experiments.tasks.images_sweep``, ``experiments.lm_task.lm_sweep``), where
-``modelcollapse reproduce`` (figures ``nn-images``, ``nn-lm``) and ``results`` see them.
+fit or training run instead to the DuckDB results store, one per-seed task of the
+``images`` or ``lm`` family each, where ``modelcollapse reproduce`` (figures ``nn-images``,
+``nn-lm``) and ``results`` see them. Both run the same per-seed function for the same seed
+indices, so they give the same numbers.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import torch
 
-        from ..experiments import images, language
+        from ..experiments import images, images_task, language
         from ..experiments.lm_config import LMConfig
     except ImportError as err:
         raise ValueError(f"experiments need the [nn] extra (pip install 'modelcollapse[nn]'): "
@@ -111,9 +112,9 @@ def run(args: argparse.Namespace) -> int:
                              "present); leave out --device with --store")
         _to_store(args.experiment, config, args.store, args.workers, progress)
     elif args.experiment == "images":
-        rows = module.run_images(config, args.out, device=args.device, progress=progress)
+        rows = images_task.run_images(config, args.out, device=args.device, progress=progress)
         print(f"modelcollapse experiment images: {len(rows)} fits -> {args.out}/images.csv, images.json")
-        _table(module.summarise_images(rows),
+        _table(images_task.summarise_images(rows),
                ("model", "width", "p2", "n", "test_mse", "p2sq_c2", "test_misclassification"))
     else:
         meta = module.run_language(config, args.out, device=args.device, progress=progress)
@@ -131,13 +132,14 @@ def run(args: argparse.Namespace) -> int:
 def _to_store(experiment: str, config: Any, path: Path, workers: int | None, progress: bool) -> None:
     """Run every fit of ``config`` into the store as per-seed tasks; print the seed means
     (images: at the largest n; language models: the final held-out loss of each run)."""
-    from ..sweep import LocalBackend, Store, run_sweep
+    from ..sweep import LocalBackend, Store, Sweep, run_sweep
+    from ..sweep.spec import seed_index_count
 
-    if experiment == "images":
-        from ..experiments.tasks import images_sweep as make_sweep
-    else:
-        from ..experiments.lm_task import lm_sweep as make_sweep
-    sweep = make_sweep(config)
+    if experiment == "images" and config.data_dir is not None:
+        raise ValueError("data_dir: a stored point names its data set; use fashion-mnist "
+                         "(Debian package) or digits with --store")
+    sweep = Sweep(f"experiment-{experiment}", tuple(config.points()),
+                  seeds=seed_index_count(config.seeds), base_seed=config.base_seed)
     with Store(path) as store:
         summary = run_sweep(sweep, store, LocalBackend(workers), progress=None if progress else False)
         points = store.points(sweep.name)

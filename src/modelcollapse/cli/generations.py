@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                                  sigma=args.sigma, sigma0=args.sigma0, ridge=args.ridge,
                                  spectrum=args.spectrum, source=args.source, r2=args.r2)
     theory = predict_generations(setting)
-    result = {**setting.to_dict(), **theory.to_dict()}
+    result = {**setting.to_dict(), "r2": setting.norm2, **theory.to_dict()}
     if args.simulate:
         sim = simulate_generations(setting.replace(ridge=theory.ridge), seeds=args.seeds, seed=args.seed)
         result["predicted_test_error"] = theory.test_error

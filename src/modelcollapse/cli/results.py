@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import fields
 from pathlib import Path
 
+from ..family import families
 from ..sweep import DEFAULT_STORE, Store
-from ..sweep.spec import SETTING_TYPES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,8 +62,8 @@ def _list(store: Store, as_json: bool) -> None:
 
 
 def _filters(items: list[str]) -> dict[str, str]:
-    # Any field of any storable setting type (a study holds one type; others never match).
-    known = sorted({f.name for cls in SETTING_TYPES.values() for f in fields(cls)})
+    # Any field of any family's configuration (a study's other families never match).
+    known = sorted({name for f in families().values() for name in f.config.field_names()})
     out = {}
     for item in items:
         field, sep, value = item.partition("=")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..simulate import METHODS, simulate
+from ..simulate import METHODS
+from ..verbs import simulate
 from .common import add_setting_arguments, emit, setting_from_args, whole
 
 

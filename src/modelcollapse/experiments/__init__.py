@@ -4,10 +4,13 @@ Needs the ``[nn]`` extra (PyTorch, transformers, tokenizers, scikit-learn, iambi
 same code runs the laptop-scale ``quick`` configurations on a CPU and the full ones on a
 GPU (``device="auto"``).
 
-- Images (paper §4.1, Figure 7): :class:`ImagesConfig`, :func:`run_images`; one point per
-  seed as a sweep task: :class:`ImagesPoint`, :func:`.tasks.images_one`.
+- Images (paper §4.1, Figure 7): :class:`ImagesConfig`, :func:`run_images`, a loop over the
+  ``images`` family's per-seed run :func:`.images_task.images_one` of an :class:`ImagesPoint`.
 - Language models (paper §4.2, Figure 8): :class:`LMConfig`, :func:`run_language`; one run
-  per seed as a sweep task: :class:`LMPoint`, :func:`.lm_task.lm_one`.
+  per seed of the ``lm`` family: :class:`LMPoint`, :func:`.lm_task.lm_one`.
+- The GCD transformer retrained on its own labels (spec TG §A.7.2): :mod:`.gcd`.
+
+The families register in :mod:`.family` without PyTorch.
 
 Names are imported on first use, so the sweep layer can import :mod:`.points` and
 :mod:`.lm_config` (which the results store needs to rebuild an :class:`ImagesPoint` or an
@@ -21,8 +24,8 @@ Names are imported on first use, so the sweep layer can import :mod:`.points` an
 from importlib import import_module
 from typing import Any
 
-_EXPORTS = {"resolve_device": "device", "ImagesConfig": "images", "run_images": "images",
-            "summarise_images": "images", "ImagesPoint": "points", "LMConfig": "lm_config",
+_EXPORTS = {"resolve_device": "device", "ImagesConfig": "images", "run_images": "images_task",
+            "summarise_images": "images_task", "ImagesPoint": "points", "LMConfig": "lm_config",
             "LMPoint": "lm_config",
             "run_language": "language", "mixture_counts": "mixing", "mixture_rows": "mixing"}
 

@@ -16,29 +16,26 @@ Using the same first n inputs for every p2 makes the curves differ only in the l
 
 from __future__ import annotations
 
-import time
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 from ..config import check_number
-from .data.images import DATASETS, ImageData, load_image_data
-from .device import resolve_device
+from ..configbase import ConfigBase
+from .data.images import DATASETS, ImageData
 from .labeller import train_labeller
 from .mixing import mixture_counts
+from .points import ImagesPoint
 from .random_features import RandomFeatureRidge
-from .results import write_results
 from .two_layer import predict_two_layer, train_two_layer
 
 IMAGE_MODELS: tuple[str, ...] = ("random-features", "two-layer")
 
 
 @dataclass(frozen=True)
-class ImagesConfig:
+class ImagesConfig(ConfigBase):
     """Hyper-parameters of the Figure 7 experiment; the defaults are the full run.
 
     Suggested values of spec SMC §7 (Figure 7) where the paper is silent; :meth:`quick`
@@ -55,7 +52,8 @@ class ImagesConfig:
     # -- mixtures -----------------------------------------------------------------------------
     n_grid: tuple[int, ...] = (1000, 2000, 4000, 8000, 16000, 32000, 58000)
     p2_grid: tuple[float, ...] = (0.0, 0.01, 0.05, 0.2, 0.5, 1.0)
-    seeds: tuple[int, ...] = (0, 1, 2)
+    seeds: tuple[int, ...] = (0, 1, 2)  # seed indices (modelcollapse.seeds)
+    base_seed: int = 0
     # -- models -------------------------------------------------------------------------------
     models: tuple[str, ...] = IMAGE_MODELS
     rf_widths: tuple[int, ...] = (4096, 16384)  # random features m (paper: 100,000)
@@ -88,12 +86,22 @@ class ImagesConfig:
             check_number("p2_grid", value, low=0.0, high=1.0)
         for value in _nonempty("seeds", self.seeds):
             check_number("seeds", value, low=0, integer=True)
+        check_number("base_seed", self.base_seed, low=0, integer=True)
         for model in _nonempty("models", self.models):
             if model not in IMAGE_MODELS:
                 raise ValueError(f"models must be among {', '.join(IMAGE_MODELS)}, got {model!r}")
 
-    def replace(self, **changes: Any) -> ImagesConfig:
-        return replace(self, **changes)
+    def points(self) -> list[ImagesPoint]:
+        """One :class:`ImagesPoint` per fit, model by model (in ``models`` order), then width,
+        n and p2: what one seed index runs."""
+        shared = dict(dataset=self.dataset, n0=self.n0, ridge=self.rf_ridge,
+                      labeller_width=self.labeller_width, labeller_epochs=self.labeller_epochs,
+                      epochs=self.mlp_epochs, min_steps=self.mlp_min_steps,
+                      batch_size=self.mlp_batch_size, lr=self.mlp_lr)
+        widths = {"random-features": self.rf_widths, "two-layer": self.mlp_widths}
+        return [ImagesPoint(model=model, width=w, n=n, p2=p2, **shared)
+                for model in self.models for w in widths[model]
+                for n in self.n_grid for p2 in self.p2_grid]
 
 
 def _nonempty(name: str, values: tuple) -> tuple:
@@ -166,71 +174,3 @@ def fit_and_score(model: str, x: np.ndarray, targets: np.ndarray, data: ImageDat
     else:
         raise ValueError(f"model must be one of {', '.join(IMAGE_MODELS)}, got {model!r}")
     return score(pred, data)
-
-
-def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
-               device: str = "auto", progress: bool = True) -> list[dict[str, Any]]:
-    """Run the Figure 7 sweep; return one row per (seed, model, width, n, p2).
-
-    With ``out_dir`` the rows are also written to ``images.csv`` and ``images.json`` (the
-    latter with the full configuration and each seed's labeller quality).
-    """
-    dev = resolve_device(device)
-    data = load_image_data(config.dataset, config.data_dir)
-    pool_size = len(data.y_train) - config.n0
-    if max(config.n_grid) > pool_size:
-        raise ValueError(f"n_grid reaches {max(config.n_grid)} but only {pool_size} training "
-                         f"images remain after the labeller's n0={config.n0}")
-    fits = [(m, w) for m in config.models
-            for w in (config.rf_widths if m == "random-features" else config.mlp_widths)]
-    jobs = [(s, n, p2, m, w) for s in config.seeds for n in config.n_grid
-            for p2 in config.p2_grid for m, w in fits]
-    rows: list[dict[str, Any]] = []
-    labellers: dict[int, dict[str, float]] = {}
-    bar = tqdm(jobs, desc="images", disable=not progress)
-    pools: dict[int, LabelledPool] = {}
-    for seed, n, p2, model, width in bar:
-        if seed not in pools:
-            order = np.random.default_rng(seed).permutation(len(data.y_train))
-            pools[seed] = labelled_pool(data, order, config.n0, width=config.labeller_width,
-                                        epochs=config.labeller_epochs, seed=seed, device=dev,
-                                        progress=progress)
-            labellers[seed] = pools[seed].labeller
-        x, targets, n_synth = pools[seed].mixture(data, n, p2)
-        start = time.perf_counter()
-        errors = fit_and_score(model, x, targets, data, width=width, ridge=config.rf_ridge,
-                               epochs=config.mlp_epochs, min_steps=config.mlp_min_steps,
-                               batch_size=config.mlp_batch_size, lr=config.mlp_lr, seed=seed,
-                               device=dev, desc=f"two-layer n={n} p2={p2:g}" if progress else None)
-        row = {"dataset": data.name, "model": model, "width": width, "n": n, "p2": p2,
-               "n_real": n - n_synth, "n_synth": n_synth, "seed": seed,
-               **errors, **labellers[seed],
-               "seconds": time.perf_counter() - start}
-        rows.append(row)
-        bar.set_postfix(model=model, n=n, p2=p2, mse=f"{row['test_mse']:.4f}", refresh=False)
-    if out_dir is not None:
-        meta = {"experiment": "images", "spec": "spec SMC §7 Figure 7", "device": str(dev),
-                "torch": torch.__version__, "config": asdict(config), "labellers": labellers}
-        write_results(out_dir, "images", rows, meta)
-    return rows
-
-
-def summarise_images(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Seed-averaged test errors at the largest n, per (model, width, p2).
-
-    ``p2sq_c2`` = p2²·c² is the plateau of the linear theory (spec SMC §2.5, c² as in §4),
-    given as a scale to compare with: a network's soft outputs can fall below it, since c²
-    is measured on the labeller's hard labels.
-    """
-    n_max = max(r["n"] for r in rows)
-    keys = sorted({(r["model"], r["width"], r["p2"]) for r in rows})
-    out = []
-    for model, width, p2 in keys:
-        sel = [r for r in rows if (r["model"], r["width"], r["p2"], r["n"]) == (model, width, p2, n_max)]
-        c2 = float(np.mean([r["c2"] for r in sel]))
-        out.append({"model": model, "width": width, "p2": p2, "n": n_max,
-                    "test_mse": float(np.mean([r["test_mse"] for r in sel])),
-                    "test_misclassification": float(np.mean([r["test_misclassification"] for r in sel])),
-                    "p2sq_c2": p2**2 * c2})
-    return out
-

@@ -43,6 +43,7 @@ import torch
 from tokenizers import Tokenizer
 from transformers import GPT2LMHeadModel
 
+from ..seeds import seed_integers
 from .cache import locked
 from .data.text import load_documents
 from .device import resolve_device
@@ -55,7 +56,7 @@ from .tokenizer import encode_documents, eos_id, train_tokenizer
 
 def run_seed(base_seed: int, seed_index: int) -> int:
     """The integer seed of seed index ``seed_index`` (independent streams per index)."""
-    return int(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)).generate_state(1)[0])
+    return seed_integers(base_seed, seed_index, 1)[0]
 
 
 GENERATOR, MIXTURE = 0, 1  # the two streams of one seed: the generator's and the mixtures'
@@ -64,7 +65,7 @@ GENERATOR, MIXTURE = 0, 1  # the two streams of one seed: the generator's and th
 def stream_seed(seed: int, stream: int) -> int:
     """Seed of one of a seed's independent streams, so the generator and the models trained
     on mixtures never share an initialisation or a batch order."""
-    return int(np.random.SeedSequence(seed, spawn_key=(stream,)).generate_state(1)[0])
+    return seed_integers(seed, stream, 1)[0]
 
 
 def blocks_of(stream: np.ndarray, context: int) -> np.ndarray:

@@ -14,10 +14,11 @@ model point (``setting = "lm"``) on a machine without the ``[nn]`` extra:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Self
+from dataclasses import dataclass, fields
+from typing import Any
 
 from ..config import check_number
+from ..configbase import ConfigBase
 
 # name: (layers, embedding width, heads). The gpt2-* sizes are the paper's (spec SMC §7:
 # width 768, 12 heads; 12, 18 and 24 layers); the others fit a CPU.
@@ -82,7 +83,7 @@ def _check_size(name: str, value: str) -> None:
 
 
 @dataclass(frozen=True)
-class LMRecipe:
+class LMRecipe(ConfigBase):
     """What every run of one seed shares; the defaults are the full (GPU) run.
 
     Architecture and optimiser follow spec SMC §7 (App. A.3): width 768, 12 heads, context
@@ -150,13 +151,6 @@ class LMRecipe:
     def mixture_blocks(self) -> int:
         """Training blocks of every mixture run: ``steps·batch_size`` (each seen once)."""
         return self.steps * self.batch_size
-
-    def replace(self, **changes: Any) -> Self:
-        return replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-data form, for JSON output and the results store."""
-        return asdict(self)
 
 
 # The CPU-minutes scale of ``experiment lm --quick`` and ``reproduce nn-lm --quick``:

@@ -1,6 +1,6 @@
 """Per-seed sweep task of the Figure 8 language-model experiment (spec SMC §7, paper §4.2).
 
-``task = "modelcollapse.experiments.lm_task:lm_one"`` trains one
+:func:`lm_one`, the ``lm`` family's per-seed run, trains one
 :class:`~.lm_config.LMPoint` (a model size and a synthetic fraction p2) for one seed index,
 so language-model results go to the same DuckDB store as the Monte-Carlo sweeps and feed
 ``modelcollapse reproduce`` (figure ``nn-lm``). The stored ``test_error`` is the final
@@ -22,14 +22,10 @@ from typing import Any
 
 import torch
 
-from ..sweep import Sweep
-from ..sweep.spec import seed_index_count
 from .cache import cache_dir
 from .device import resolve_device
 from .language import Prepared, prepare, run_seed, train_run
-from .lm_config import LMConfig, LMPoint, LMRecipe
-
-TASK = "modelcollapse.experiments.lm_task:lm_one"
+from .lm_config import LMPoint, LMRecipe
 
 
 @lru_cache(maxsize=3)
@@ -38,14 +34,11 @@ def _prepared(recipe: LMRecipe, base_seed: int, seed_index: int, device: str, ca
                    device=torch.device(device))
 
 
-def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = "auto") -> dict[str, Any]:
+def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0) -> dict[str, Any]:
     """One seed of ``setting``: ``test_error`` is the final held-out loss; the result adds
     the run summary of :func:`~.language.train_run` (curve, counts, tokens/s), the
     generator's own held-out loss and, for p2 > 0, the synthetic corpus's summary
-    (documents generated and kept, generated tokens/s, whether it came from the cache).
-    Only ``method="auto"`` exists."""
-    if method != "auto":
-        raise ValueError(f"method must be 'auto' for the language-model experiment, got {method!r}")
+    (documents generated and kept, generated tokens/s, whether it came from the cache)."""
     if not isinstance(setting, LMPoint):
         raise ValueError(f"setting must be an LMPoint, got {type(setting).__name__}")
     device = resolve_device("auto")
@@ -62,9 +55,3 @@ def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0, method: str = 
     return {"test_error": run["eval_loss"], **run,
             "generator_eval_loss": prep.generator_result["eval_loss"], "corpus": corpus,
             "device": str(device)}
-
-
-def lm_sweep(config: LMConfig, name: str = "experiment-lm") -> Sweep:
-    """The runs of ``config`` as a sweep of :func:`lm_one` tasks (seed indices 0..K-1)."""
-    return Sweep(name, tuple(config.points()), seeds=seed_index_count(config.seeds),
-                 base_seed=config.base_seed, task=TASK)

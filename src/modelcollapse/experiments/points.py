@@ -8,10 +8,10 @@ needs no PyTorch, so the sweep layer can know the type without the ``[nn]`` extr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, fields
 
 from ..config import check_number
+from ..configbase import ConfigBase
 
 # The fields only one model reads; a point of the other model keeps them at their defaults.
 MODEL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -19,13 +19,13 @@ MODEL_FIELDS: dict[str, tuple[str, ...]] = {
     "two-layer": ("epochs", "min_steps", "batch_size", "lr"),
 }
 POINT_MODELS: tuple[str, ...] = tuple(MODEL_FIELDS)
-# Data sets a task loads by name alone (MNIST needs a directory, which a stored setting
-# does not carry).
-POINT_DATASETS: tuple[str, ...] = ("fashion-mnist", "digits")
+# Data sets a point may name. A stored task loads its data set by name alone, so a stored
+# MNIST point needs MNIST in its default place (an in-process run may give a directory).
+POINT_DATASETS: tuple[str, ...] = ("fashion-mnist", "mnist", "digits")
 
 
 @dataclass(frozen=True)
-class ImagesPoint:
+class ImagesPoint(ConfigBase):
     """Test error of a model trained on n images, a fraction p2 of them labeller-labelled.
 
     The labeller is a two-layer network trained on ``n0`` real images (``labeller_width``,
@@ -82,10 +82,3 @@ class ImagesPoint:
             if model != self.model:
                 for name in names:
                     set_(name, defaults[name])
-
-    def replace(self, **changes: Any) -> ImagesPoint:
-        return replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-data form, for JSON output and the results store."""
-        return asdict(self)

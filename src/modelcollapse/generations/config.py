@@ -8,13 +8,15 @@ message starts with the parameter's name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from ..config import Spectrum, check_number
+from ..configbase import ConfigBase
 
 ADAPTIVE = "adaptive"
 
@@ -32,7 +34,7 @@ def _schedule(name: str, value: Any, generations: int, *, low: float, integer: b
 
 
 @dataclass(frozen=True)
-class GenerationsSetting:
+class GenerationsSetting(ConfigBase):
     """The chain w0 -> ŵ_1 -> ... -> ŵ_n -> downstream ridge of spec TG §B.2.
 
     - ``d``: input dimension; x ~ N(0, Σ) with Σ from ``spectrum`` (eq. (B.1)).
@@ -60,6 +62,8 @@ class GenerationsSetting:
     spectrum: str | Spectrum = "isotropic"
     source: float | None = None
     r2: float | None = None
+
+    NESTED: ClassVar[Mapping[str, Any]] = {"spectrum": Spectrum}
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -119,17 +123,3 @@ class GenerationsSetting:
         t0 = np.broadcast_to(np.asarray(self.T0, dtype=float), (n,))
         s0 = np.broadcast_to(np.asarray(self.sigma0, dtype=float), (n,))
         return t0, s0
-
-    def replace(self, **changes: Any) -> GenerationsSetting:
-        return replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-data form, for JSON output and the results store."""
-        out = {k: getattr(self, k) for k in ("d", "T", "T0", "generations", "sigma", "sigma0",
-                                             "ridge", "source")}
-        out["spectrum"] = self.spectrum if isinstance(self.spectrum, str) else self.spectrum.name
-        out["r2"] = self.norm2
-        for key in ("T0", "sigma0"):
-            if isinstance(out[key], tuple):
-                out[key] = list(out[key])
-        return out

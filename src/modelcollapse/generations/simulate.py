@@ -27,6 +27,7 @@ from scipy.linalg import solve_triangular
 from threadpoolctl import threadpool_limits
 
 from ..config import check_number
+from ..seeds import seed_generator
 from ..simulate.wishart import bartlett_factor
 from .config import ADAPTIVE, GenerationsSetting
 from .exact import optimal_ridge
@@ -153,7 +154,8 @@ def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed:
 
     ``ridge`` overrides the setting's λ with one value or a 1-d array (all values share the
     same draws); ``"adaptive"`` uses :func:`~modelcollapse.generations.exact.optimal_ridge`.
-    w0 is fixed: (w0)_j = sqrt(||w0||²·energy_j), positive.
+    w0 is fixed: (w0)_j = sqrt(||w0||²·energy_j), positive. Run i is seed index i of base
+    seed ``seed`` (:mod:`modelcollapse.seeds`), exactly :func:`simulate_one`'s draw.
 
     >>> from modelcollapse.generations.exact import ols_chain_error
     >>> s = GenerationsSetting(d=10, T=40, T0=30, generations=2, sigma=0.5, sigma0=0.5)
@@ -164,7 +166,10 @@ def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed:
     """
     seeds = int(check_number("seeds", seeds, low=2, integer=True))
     ridges = _resolve_ridges(setting, ridge)
-    errors, gen_errors = _draw(np.random.default_rng(seed), setting, seeds, np.atleast_1d(ridges))
+    draws = [_draw(seed_generator(seed, i), setting, 1, np.atleast_1d(ridges))
+             for i in range(seeds)]
+    errors = np.concatenate([test for test, _ in draws], axis=1)
+    gen_errors = np.concatenate([gen for _, gen in draws], axis=0)
     mean, sem = errors.mean(axis=1), errors.std(axis=1, ddof=1) / np.sqrt(seeds)
     g_mean, g_sem = gen_errors.mean(axis=0), gen_errors.std(axis=0, ddof=1) / np.sqrt(seeds)
     if not by_generation:
@@ -176,17 +181,14 @@ def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed:
                                  ridge=_plain(ridges), seeds=seeds)
 
 
-def simulate_one(setting: GenerationsSetting, seed_index: int, base_seed: int,
-                 method: str = "auto") -> dict[str, Any]:
-    """One Monte-Carlo seed, as a sweep task (``task="modelcollapse.generations.simulate:simulate_one"``).
+def simulate_one(setting: GenerationsSetting, seed_index: int, base_seed: int = 0) -> dict[str, Any]:
+    """One Monte-Carlo seed: the ``generations`` family's per-seed run.
 
-    The seed's generator is ``SeedSequence(base_seed, spawn_key=(seed_index,))``, so results
-    do not depend on which worker ran them. Returns the errors at generation n and, as
-    lists, at every generation m = 0..n. Only ``method="auto"`` exists.
+    The seed's generator is :func:`modelcollapse.seeds.seed_generator`, so results do not
+    depend on which worker ran them. Returns the errors at generation n and, as lists, at
+    every generation m = 0..n.
     """
-    if method != "auto":
-        raise ValueError(f"method must be 'auto' for the generations chain, got {method!r}")
-    rng = np.random.default_rng(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)))
+    rng = seed_generator(base_seed, seed_index)
     errors, gen_errors = _draw(rng, setting, 1, np.atleast_1d(_resolve_ridges(setting, None)))
     n = setting.generations
     return {"test_error": float(errors[0, 0, n]), "generator_error": float(gen_errors[0, n]),

@@ -15,8 +15,8 @@ type (:func:`.run.predicted_error`).
 Adding a figure (tails, generations, neural-network experiments...) takes one module:
 
 1. write ``sweep(quick: bool) -> Sweep`` giving the Monte-Carlo points behind the markers
-   (any task kind: ``"simulate"``, ``"theory"`` or ``"package.module:function"``, see
-   :mod:`modelcollapse.sweep.tasks`), with a study name ending in ``-quick`` for quick mode;
+   (configurations of any registered family, :mod:`modelcollapse.family`; task
+   ``"simulate"`` or ``"theory"``), with a study name ending in ``-quick`` for quick mode;
 2. write ``draw(points: list[Point], quick: bool) -> Drawing``: a matplotlib figure with
    theory curves and ``registry.markers`` on the same axes, the curves as
    :class:`~.registry.Curve` data and a dict of parameters for the report;

@@ -1,8 +1,8 @@
 """Figures of "Model Collapse Demystified" (spec TG §B.5) in the report: regression chains.
 
 The drawing is :mod:`modelcollapse.generations.figures`; here each figure's Monte-Carlo
-markers become a sweep of per-seed tasks (``modelcollapse.generations.simulate:simulate_one``,
-one chain and one downstream fit per task) in the results store, so the report compares them
+markers become a sweep of per-seed tasks of the ``generations`` family (one chain and one
+downstream fit per task) in the results store, so the report compares them
 with ``predict_generations``. The settings behind the markers come from the figure module's
 ``*_points`` functions. Every marker of a figure uses the same seed indices, so the points of
 one curve share their random draws (common random numbers): the shape of a curve, e.g. where
@@ -20,8 +20,6 @@ from ..generations import GenerationsSetting
 from ..generations import figures as F
 from ..sweep import Point, Sweep
 from .registry import Drawing, Figure, axes_curves, curve_markers, curves_sweep, describe, register
-
-TASK = "modelcollapse.generations.simulate:simulate_one"
 
 # Under-parameterised OLS chain (T0 > d): linear growth in n, eq. (B.6).
 CHAIN = GenerationsSetting(d=40, T=200, T0=100, generations=10, sigma=1.0, sigma0=1.0)
@@ -72,7 +70,7 @@ def _curves(name: str, quick: bool) -> dict[Any, list[GenerationsSetting]]:
 
 
 def _sweep_for(name: str) -> Callable[[bool], Sweep]:
-    return curves_sweep(name, _curves, lambda quick: PARAMS[name][quick]["seeds"], TASK)
+    return curves_sweep(name, _curves, lambda quick: PARAMS[name][quick]["seeds"])
 
 
 def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:
@@ -84,7 +82,7 @@ def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:
         params = {**{k: v for k, v in setting.to_dict().items()
                      if v is not None and k not in swept},
                   **{k: describe(v) for k, v in p.items()},
-                  "seeds": PARAMS[name][quick]["seeds"], "task": TASK,
+                  "seeds": PARAMS[name][quick]["seeds"], "family": "generations",
                   "theory": "predict_generations (spec TG eqs. (B.6), (B.10)-(B.16), (B.20))"}
         return Drawing(fig, axes_curves(fig, "main", FIELD[name]), params)
     return draw

@@ -2,9 +2,10 @@
 
 Each run is an :class:`~modelcollapse.experiments.lm_config.LMPoint` (a GPT-2-style model
 of one size trained on a real/synthetic mixture with synthetic fraction p2), run for
-several seeds by the per-seed task ``modelcollapse.experiments.lm_task:lm_one`` and stored
-in the results store like every Monte-Carlo sweep; each stored result keeps the held-out
-loss curve against training tokens, which the figure draws (Figure 8's axes). Left panel:
+several seeds by the ``lm`` family's per-seed run
+(:func:`~modelcollapse.experiments.lm_task.lm_one`) and stored in the results store like
+every Monte-Carlo sweep; each stored result keeps the held-out loss curve against training
+tokens, which the figure draws (Figure 8's axes). Left panel:
 one curve per p2 for one model size; right panel: the model-size study at p2 = 0 (solid)
 and p2 = 1 (dashed). There is no theory curve.
 
@@ -25,7 +26,6 @@ from ..sweep import Point, Sweep
 from .registry import ERROR_BAR_SEMS, Drawing, Figure, finish, new_figure, palette, register
 
 NAME = "nn-lm"
-TASK = "modelcollapse.experiments.lm_task:lm_one"
 
 # quick: the p2 grid on the tiny model and a micro/tiny size study; full: the issue's grid
 # on GPT-2 (12 layers) and the paper's 12/18/24-layer comparison at p2 = 0 and 1.
@@ -48,7 +48,7 @@ def sweep(quick: bool) -> Sweep:
                              "found); --quick runs on a CPU, and modelcollapse experiment lm "
                              "runs any configuration anywhere")
     return Sweep(f"{NAME}{'-quick' if quick else ''}", tuple(p["config"].points()),
-                 seeds=p["seeds"], task=TASK)
+                 seeds=p["seeds"])
 
 
 def loss_curve(point: Point) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -101,7 +101,7 @@ def draw(points: list[Point], quick: bool) -> Drawing:
                            f"keeps {config.keep_fraction:g}",
               "mixture_size": config.mixture_size, "p2": list(config.p2_grid),
               "sizes": list(config.sizes), "size_p2": list(config.size_p2_grid), "seeds": seeds,
-              "task": TASK, "error": "final held-out loss on real text (test_error); each "
+              "family": "lm", "error": "final held-out loss on real text (test_error); each "
                                      "stored result keeps the loss curve drawn here",
               "theory": "none: the closed forms (spec SMC §2-§5) do not cover language models; "
                         "curves only"}

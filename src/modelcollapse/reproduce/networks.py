@@ -1,7 +1,7 @@
 """Figure 7 of "Strong Model Collapse" in the report: networks on real images (spec SMC §7).
 
 Each marker is an :class:`~modelcollapse.experiments.points.ImagesPoint` run for several
-seeds by the per-seed task ``modelcollapse.experiments.tasks:images_one`` (a model trained
+seeds by the ``images`` family's per-seed run (``experiments.images_task.images_one``: a model trained
 on images whose labels come, for a fraction p2, from a labeller network trained on n0 real
 images), stored in the results store like every Monte-Carlo sweep. One panel per model, as
 in the paper: random-features ridge and a trained two-layer network. There is no theory
@@ -34,7 +34,6 @@ from .registry import (
 )
 
 NAME = "nn-images"
-TASK = "modelcollapse.experiments.tasks:images_one"
 
 # Quick: a labeller trained on 60 digits (about 12% wrong) labels the rest of the 1,437
 # training digits; 4,096 random features exceed every n, so clean data keeps improving; the
@@ -65,7 +64,7 @@ def sweep(quick: bool) -> Sweep:
                          f"{DEBIAN_FASHION_MNIST} (apt-get install dataset-fashion-mnist); "
                          "--quick uses scikit-learn's digits instead")
     name = f"{NAME}{'-quick' if quick else ''}"
-    blocks = [Sweep.grid(name, base, n=p["n"], p2=p["p2"], seeds=p["seeds"], task=TASK)
+    blocks = [Sweep.grid(name, base, n=p["n"], p2=p["p2"], seeds=p["seeds"])
               for base in p["models"]]
     return sum(blocks[1:], blocks[0])
 
@@ -92,7 +91,7 @@ def draw(points: list[Point], quick: bool) -> Drawing:
               "models": [{k: getattr(b, k) for k in ("model", "width", *MODEL_FIELDS[b.model])}
                          for b in p["models"]],
               "n": describe(p["n"]), "p2": describe(p["p2"]), "seeds": p["seeds"],
-              "task": TASK, "error": "test MSE on the real test set (test_error); the store "
+              "family": "images", "error": "test MSE on the real test set (test_error); the store "
                                      "also keeps misclassification and the labeller's c2",
               "theory": "none: the closed forms (spec SMC §2-§5) do not cover networks on "
                         "real images; markers only (thin lines join them)"}

@@ -19,7 +19,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from ..sweep import Point, Sweep
-from ..sweep.spec import setting_config
 
 # Monte-Carlo error bars span this many standard errors of the mean (≈95% coverage).
 ERROR_BAR_SEMS = 2.0
@@ -83,12 +82,12 @@ def register(figure: Figure) -> Figure:
 
 
 def curves_sweep(name: str, curves: Callable[[str, bool], dict[Any, Sequence[Any]]],
-                 seeds: Callable[[bool], int], task: str) -> Callable[[bool], Sweep]:
+                 seeds: Callable[[bool], int]) -> Callable[[bool], Sweep]:
     """``Figure.sweep`` for a figure whose markers are the settings of ``curves(name, quick)``
-    (a dict: curve label -> settings), each run for ``seeds(quick)`` seeds of ``task``."""
+    (a dict: curve label -> settings), each simulated for ``seeds(quick)`` seeds."""
     def sweep(quick: bool) -> Sweep:
         settings = tuple(s for group in curves(name, quick).values() for s in group)
-        return Sweep(f"{name}{'-quick' if quick else ''}", settings, seeds=seeds(quick), task=task)
+        return Sweep(f"{name}{'-quick' if quick else ''}", settings, seeds=seeds(quick))
     return sweep
 
 
@@ -132,7 +131,7 @@ def curve_markers(curves: Mapping[Any, Sequence[Any]], points: Sequence[Point],
     out = {}
     for curve, settings in curves.items():
         found = [(getattr(s, field), p) for s in settings
-                 for p in points if p.config == setting_config(s)]
+                 for p in points if p.config == s.to_dict()]
         out[curve] = ([x for x, _ in found], [p.mean for _, p in found],
                       [p.sem for _, p in found])
     return out

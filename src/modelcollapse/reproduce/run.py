@@ -16,23 +16,15 @@ from __future__ import annotations
 import csv
 import sys
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..config import Setting
-from ..generations import GenerationsSetting, predict_generations
-from ..sweep import Backend, Point, Store, run_sweep
-from ..sweep.spec import AnySetting, setting_from_config
-from ..tails import TailsSetting
-from ..tails import test_error as tails_test_error
-from ..theory import predict
+from ..family import family_of
+from ..sweep import Backend, Point, Store, result_dict, run_sweep
 from .registry import ERROR_BAR_SEMS, FIGURES, Curve, Figure
 from .report import FigureEntry, write_report
-
-SETTING_FIELDS = [f.name for f in fields(Setting)]
 
 
 def figure_names(names: list[str]) -> list[str]:
@@ -62,17 +54,10 @@ def figure_names(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def predicted_error(setting: AnySetting) -> float:
-    """The theory's test error for any sweep setting type: ``predict`` (spec SMC), the exact
-    Hutter error ``tails.test_error`` (spec TG §A) or ``predict_generations`` (spec TG §B)."""
-    if isinstance(setting, TailsSetting):
-        return float(tails_test_error(setting))
-    if isinstance(setting, GenerationsSetting):
-        return float(predict_generations(setting).test_error)
-    if isinstance(setting, Setting):
-        return float(predict(setting).test_error)
-    # e.g. the neural-network points: no closed form, so the report shows no comparison
-    raise ValueError(f"setting: no theory for {type(setting).__name__}")
+def predicted_error(setting: Any) -> float:
+    """The theory's test error for a configuration of any family with a theory (a
+    ValueError for the others, e.g. the network families)."""
+    return float(result_dict(family_of(setting).theory(setting))["test_error"])
 
 
 def theory_at(points: list[Point]) -> np.ndarray:
@@ -80,8 +65,8 @@ def theory_at(points: list[Point]) -> np.ndarray:
     out = np.full(len(points), np.nan)
     for i, p in enumerate(points):
         try:
-            out[i] = predicted_error(setting_from_config(p.config))
-        except ValueError:  # e.g. a mixing scheme the closed forms do not cover
+            out[i] = predicted_error(p.setting())
+        except ValueError:  # no theory, or a mixing scheme the closed forms do not cover
             continue
     return out
 
@@ -104,7 +89,7 @@ def compare(points: list[Point], theory: np.ndarray) -> dict[str, Any]:
 def _write_points(path: Path, points: list[Point], theory: np.ndarray) -> None:
     with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        columns = list(dict.fromkeys(k for p in points for k in p.config)) or SETTING_FIELDS
+        columns = list(dict.fromkeys(k for p in points for k in p.config))
         writer.writerow([*columns, "mc_mean", "mc_sem", "mc_seeds", "theory"])
         for p, t in zip(points, theory, strict=True):
             writer.writerow([p.config.get(k) for k in columns]

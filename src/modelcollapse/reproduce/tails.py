@@ -1,7 +1,7 @@
 """Figures of "A Tale of Tails" (spec TG §A.7.1) in the report: Hutter LLM on Zipf data.
 
 The drawing is :mod:`modelcollapse.tails.figures`; here each figure's Monte-Carlo markers
-become a sweep of per-seed tasks (``modelcollapse.tails.simulate:simulate_one``) in the
+become a sweep of per-seed tasks of the ``tails`` family in the
 results store, so the report compares them with the exact error ``tails.test_error``. The
 settings behind the markers come from the figure module's ``*_points`` functions, so the
 sweep and the drawing agree on every marker.
@@ -19,7 +19,6 @@ from ..tails import figures as F
 from ..tails.config import TailsSetting
 from .registry import Drawing, Figure, axes_curves, curve_markers, curves_sweep, describe, register
 
-TASK = "modelcollapse.tails.simulate:simulate_one"
 BETA = 2.0
 
 # Quick: every curve, fewer points and seeds; full: the paper's ranges. T = 1e9 costs about
@@ -52,7 +51,7 @@ def _curves(name: str, quick: bool) -> dict[Any, list[TailsSetting]]:
 
 
 def _sweep_for(name: str) -> Callable[[bool], Sweep]:
-    return curves_sweep(name, _curves, lambda quick: PARAMS[name][quick]["seeds"], TASK)
+    return curves_sweep(name, _curves, lambda quick: PARAMS[name][quick]["seeds"])
 
 
 def _draw_for(name: str, field: str) -> Callable[[list[Point], bool], Drawing]:
@@ -61,7 +60,7 @@ def _draw_for(name: str, field: str) -> Callable[[list[Point], bool], Drawing]:
         markers = curve_markers(_curves(name, quick), points, field)
         fig = DRAW[name](beta=BETA, markers=markers, **p)
         params = {"beta": BETA, **{k: describe(v) for k, v in p.items()},
-                  "seeds": PARAMS[name][quick]["seeds"], "task": TASK,
+                  "seeds": PARAMS[name][quick]["seeds"], "family": "tails",
                   "theory": "exact Hutter error tails.test_error (spec TG eq. (A.2)); "
                             "dashed: asymptotic laws"}
         return Drawing(fig, axes_curves(fig, "main", field), params)

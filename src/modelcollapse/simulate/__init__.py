@@ -8,14 +8,11 @@ same at n = 10³ and n = 10⁸; direct row sampling is the reference and the fal
 
 from .engine import (
     METHODS,
-    SimulationResult,
     estimated_cost,
     resolve_method,
-    seed_generator,
-    simulate,
     simulate_one,
     simulate_ridge_path,
 )
 
-__all__ = ["METHODS", "SimulationResult", "estimated_cost", "resolve_method", "seed_generator",
-           "simulate", "simulate_one", "simulate_ridge_path"]
+__all__ = ["METHODS", "estimated_cost", "resolve_method",
+           "simulate_one", "simulate_ridge_path"]

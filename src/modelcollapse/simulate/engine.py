@@ -1,8 +1,10 @@
-"""``simulate``: Monte-Carlo test error of a :class:`~modelcollapse.config.Setting` (spec SMC §8.3).
+"""Monte-Carlo test error of a :class:`~modelcollapse.config.Setting`, one seed at a time
+(spec SMC §8.3).
 
-``simulate(setting)`` is the Monte-Carlo twin of ``predict(setting)``: same configuration
-object, same conventions (spec SMC §0), same ``test_error`` (the excess risk on the real
-distribution, computed exactly from the fitted weights; no test set).
+:func:`simulate_one` is the ``smc`` family's per-seed run, so ``modelcollapse.simulate(setting)``
+is the Monte-Carlo twin of ``predict(setting)``: same configuration object, same conventions
+(spec SMC §0), same ``test_error`` (the excess risk on the real distribution, computed
+exactly from the fitted weights; no test set).
 
 Two exact samplers, which agree in distribution (tests/simulate/test_engine.py):
 
@@ -12,27 +14,25 @@ Two exact samplers, which agree in distribution (tests/simulate/test_engine.py):
 
 ``"auto"`` picks the cheaper by a flop estimate (:func:`estimated_cost`).
 
-Seeds: seed index i of base seed s uses ``SeedSequence(s, spawn_key=(i,))``, so a result
-depends only on (setting, s, i), not on the number of seeds, workers or their order, and
-the sweep layer can parallelise with :func:`simulate_one`. The draws of a seed do not depend
+Seeds: seed index i of base seed s uses ``SeedSequence(s, spawn_key=(i,))``
+(:mod:`modelcollapse.seeds`), so a result depends only on (setting, s, i), not on the number
+of seeds, workers or their order. The draws of a seed do not depend
 on the ridge, so :func:`simulate_ridge_path` evaluates many ridges on the same data (one
 eigendecomposition per fit) and agrees with ``simulate_one`` at each ridge.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
-from tqdm import tqdm
 
 from ..config import Setting, check_number
+from ..result import Result
+from ..seeds import seed_generator
+from ..verbs import run_seeds
 from .direct import direct_errors
 from .mixing import group_weights
 from .sufficient import sufficient_errors
@@ -41,36 +41,6 @@ METHODS: tuple[str, ...] = ("auto", "direct", "sufficient")
 SAMPLERS = {"direct": direct_errors, "sufficient": sufficient_errors}
 # A standard normal draw costs about as much as this many flops (numpy's ziggurat vs BLAS).
 RNG_FLOPS = 10.0
-# The progress bar appears once a run has taken this long (seconds).
-PROGRESS_DELAY = 2.0
-
-
-@dataclass(frozen=True)
-class SimulationResult:
-    """Monte-Carlo estimate of the test error (spec SMC §0 item 5).
-
-    ``test_error`` is the mean over ``seeds`` independent draws (of the data, δ, w1*'s
-    signs and S) and ``sem`` its standard error; ``errors`` holds the per-seed values.
-    With ``ridges`` (from :func:`simulate_ridge_path`) ``test_error`` and ``sem`` are arrays
-    over the ridges and ``errors`` has shape (seeds, ridges).
-    """
-
-    test_error: Any
-    sem: Any
-    seeds: int
-    seed: int
-    method: str
-    seconds: float
-    errors: np.ndarray
-    ridges: np.ndarray | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"test_error": self.test_error, "sem": self.sem, "seeds": self.seeds,
-                               "seed": self.seed, "method": self.method, "seconds": self.seconds}
-        if self.ridges is not None:
-            out["ridges"] = self.ridges
-        out["errors"] = self.errors
-        return out
 
 
 def estimated_cost(setting: Setting, method: str) -> float:
@@ -111,11 +81,6 @@ def resolve_method(setting: Setting, method: str) -> str:
     return min(costs, key=costs.__getitem__)
 
 
-def seed_generator(base_seed: int, seed_index: int) -> np.random.Generator:
-    """The random generator of seed ``seed_index``: ``SeedSequence(base_seed, spawn_key=(i,))``."""
-    return np.random.default_rng(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)))
-
-
 def _ridge_array(ridges: Any) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(ridges, dtype=float))
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
@@ -135,6 +100,11 @@ def simulate_one(setting: Setting, seed_index: int, base_seed: int = 0, method: 
     Depends only on (setting, base_seed, seed_index, resolved method): the unit of work
     a parallel sweep distributes. It uses the BLAS threads in force; a worker running
     many seeds should limit BLAS to one thread (``threadpoolctl.threadpool_limits(1)``).
+
+    >>> setting = Setting(d=50, n=10**8, p2=0.1, c2=1.0)
+    >>> errors = [simulate_one(setting, i) for i in range(100)]  # floor p2²c² = 0.01
+    >>> resolve_method(setting, "auto"), abs(sum(errors) / 100 - 0.01) < 0.001
+    ('sufficient', True)
     """
     index = int(check_number("seed_index", seed_index, low=0, integer=True))
     base = int(check_number("seed", base_seed, low=0, integer=True))
@@ -144,77 +114,26 @@ def simulate_one(setting: Setting, seed_index: int, base_seed: int = 0, method: 
     return float(errors[0]) if ridges is None else errors
 
 
-def _limit_blas(threads: int) -> None:
-    # Worker initialiser; the limit stays in force for the worker's lifetime.
-    threadpool_limits(limits=threads)
-
-
-def _run(setting: Setting, grid: np.ndarray, seeds: int, seed: int, method: str,
-         progress: bool | None, workers: int, blas_threads: int) -> tuple[np.ndarray, str, float]:
-    seeds = int(check_number("seeds", seeds, low=1, integer=True))
-    seed = int(check_number("seed", seed, low=0, integer=True))
-    workers = int(check_number("workers", workers, low=1, integer=True))
-    blas_threads = int(check_number("blas_threads", blas_threads, low=1, integer=True))
-    method = resolve_method(setting, method)
-    job = partial(_errors, setting, base_seed=seed, method=method, ridges=grid)
-    bar = tqdm(total=seeds, desc=f"simulate ({method})", unit="seed", file=sys.stderr,
-               delay=PROGRESS_DELAY, disable=None if progress is None else not progress)
-    start = time.perf_counter()
-    rows = []
-    with bar:
-        if workers == 1:
-            with threadpool_limits(limits=blas_threads):
-                for i in range(seeds):
-                    rows.append(job(i))
-                    bar.update()
-        else:
-            with ProcessPoolExecutor(workers, initializer=_limit_blas,
-                                     initargs=(blas_threads,)) as pool:
-                for row in pool.map(job, range(seeds), chunksize=max(1, seeds // (8 * workers))):
-                    rows.append(row)
-                    bar.update()
-    return np.array(rows), method, time.perf_counter() - start
-
-
-def _summary(errors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    seeds = errors.shape[0]
-    sem = errors.std(axis=0, ddof=1) / np.sqrt(seeds) if seeds > 1 else np.full(errors.shape[1:], np.nan)
-    return errors.mean(axis=0), sem
-
-
-def simulate(setting: Setting, seeds: int = 20, seed: int = 0, method: str = "auto",
-             progress: bool | None = None, workers: int = 1, blas_threads: int = 1
-             ) -> SimulationResult:
-    """Monte-Carlo test error of ``setting`` over ``seeds`` independent draws (spec SMC §8.3).
-
-    ``method``: "sufficient" (Wishart sufficient statistics, cost independent of n),
-    "direct" (rows) or "auto". ``progress``: tqdm bar on stderr once a run exceeds 2 s
-    (None: only on a terminal). ``workers`` > 1 runs seeds in that many processes; each
-    process (or this one, when ``workers`` = 1) uses ``blas_threads`` BLAS threads, since
-    one thread per process is fastest for many small factorisations.
-
-    >>> from modelcollapse import Setting
-    >>> result = simulate(Setting(d=50, n=10**8, p2=0.1, c2=1.0), seeds=100)
-    >>> result.method, abs(result.test_error - 0.1**2 * 1.0) < 3 * result.sem  # floor p2²c²
-    ('sufficient', True)
-    """
-    errors, method, seconds = _run(setting, _ridge_array(setting.ridge), seeds, seed, method,
-                                   progress, workers, blas_threads)
-    mean, sem = _summary(errors[:, 0])
-    return SimulationResult(float(mean), float(sem), errors.shape[0], seed, method, seconds,
-                            errors[:, 0])
-
-
 def simulate_ridge_path(setting: Setting, ridges: Any, seeds: int = 20, seed: int = 0,
                         method: str = "auto", progress: bool | None = None, workers: int = 1,
-                        blas_threads: int = 1) -> SimulationResult:
+                        blas_threads: int = 1) -> Result:
     """Test error at every ridge in ``ridges`` from the same draws (``setting.ridge`` is ignored).
 
     Each fit is one eigendecomposition shared by all ridges (sufficient method); seed i
-    gives the same values as ``simulate_one(setting.replace(ridge=λ), i, seed)``.
+    gives the same values as ``simulate_one(setting.replace(ridge=λ), i, seed)``. The
+    result's ``test_error`` and ``sem`` are arrays over the ridges, ``errors`` has shape
+    (seeds, ridges) and the part ``ridges`` holds the grid.
     """
     grid = _ridge_array(ridges)
-    errors, method, seconds = _run(setting, grid, seeds, seed, method, progress, workers,
-                                   blas_threads)
-    mean, sem = _summary(errors)
-    return SimulationResult(mean, sem, errors.shape[0], seed, method, seconds, errors, grid)
+    seeds = int(check_number("seeds", seeds, low=1, integer=True))
+    seed = int(check_number("seed", seed, low=0, integer=True))
+    method = resolve_method(setting, method)
+    start = time.perf_counter()
+    errors = np.array(run_seeds(partial(_errors, setting, base_seed=seed, method=method,
+                                        ridges=grid), seeds, workers=workers,
+                                blas_threads=blas_threads, progress=progress,
+                                desc=f"simulate ({method})"))
+    sem = (errors.std(axis=0, ddof=1) / np.sqrt(seeds) if seeds > 1
+           else np.full(grid.shape, np.nan))
+    return Result(errors.mean(axis=0), "smc", sem, seeds, {"ridges": grid}, errors, seed,
+                  method, time.perf_counter() - start)

@@ -1,8 +1,8 @@
 """Sweeps, the results store and execution backends (spec SMC §7).
 
-Data flows one way: a :class:`Sweep` (a grid over :class:`~modelcollapse.config.Setting`
-fields, from Python or a TOML file) expands into independent tasks, one per (setting, seed
-index); a backend runs them (:class:`LocalBackend` processes by default,
+Data flows one way: a :class:`Sweep` (a grid over the fields of any registered family's
+configuration, from Python or a TOML file) expands into independent tasks, one per
+(configuration, seed index); a backend runs them (:class:`LocalBackend` processes by default,
 :class:`DaskBackend` for a cluster); the parent process commits each finished batch to the
 DuckDB :class:`Store`, which later feeds plots and reports.
 
@@ -24,8 +24,8 @@ from .backends import Backend, DaskBackend, LocalBackend, open_backend
 from .runner import SweepSummary, run_sweep
 from .spec import Sweep, Task
 from .store import DEFAULT_STORE, Point, Store, StoreLockedError
-from .tasks import Outcome, execute, execute_chunk
+from .tasks import Outcome, compute, execute, execute_chunk, result_dict
 
 __all__ = ["DEFAULT_STORE", "Backend", "DaskBackend", "LocalBackend", "Outcome", "Point",
-           "Store", "StoreLockedError", "Sweep", "SweepSummary", "Task", "execute",
-           "execute_chunk", "open_backend", "run_sweep"]
+           "Store", "StoreLockedError", "Sweep", "SweepSummary", "Task", "compute", "execute",
+           "execute_chunk", "open_backend", "result_dict", "run_sweep"]

@@ -1,26 +1,26 @@
-"""Declarative sweeps: a study is a set of Settings, each run for K seeds (spec SMC §7).
+"""Declarative sweeps: a study is a set of configurations, each run for K seeds (spec SMC §7).
 
 A :class:`Sweep` is written in Python (``Sweep.grid(...)``, ``+`` to join blocks) or in a
 TOML file (``Sweep.from_toml``) and expands into independent :class:`Task` objects, one per
-(setting, seed index). A setting is any configuration type of :data:`SETTING_TYPES`: the
-regression :class:`~modelcollapse.config.Setting`, :class:`~modelcollapse.tails.TailsSetting`,
-:class:`~modelcollapse.generations.GenerationsSetting` or the image experiment's
-:class:`~modelcollapse.experiments.points.ImagesPoint`; the type's name is stored with the
-configuration (``setting_type``; absent for ``Setting``, whose keys predate the others), so
-:func:`setting_from_config` rebuilds any stored task's setting. A task's ``key`` is a hash
-of everything its result depends on (the setting's plain-data form, the seed index, the base
-seed, the task kind and the method), so the results store is content-addressed: a point
-computed by one study is reused by any other study that asks for the same point.
+(configuration, seed index). A configuration is any registered family's configuration type
+(:mod:`modelcollapse.family`; ``modelcollapse sweep --families`` lists them); a sweep file
+names the family with ``setting``. A task's ``key`` is a hash of everything its result
+depends on: the family's stable name, the configuration's plain-data form, the seed index,
+the base seed, the task (``"simulate"``: the family's ``run_one``; ``"theory"``: its
+``predict``) and the method. No module path enters a key, so moving code orphans nothing,
+and a sweep file names no code: the store is content-addressed, and a point computed by one
+study is reused by any other study that asks for the same point.
 
 TOML form (every ``[[grid]]`` block is a Cartesian product over its fields, on top of
-``[base]``; a single ``[grid]`` table works too; a range is ``{start, stop, num, log}``)::
+``[base]``; a single ``[grid]`` table works too; a range is ``{start, stop, num, log}``, and
+a log range over a whole-number field such as ``n`` is rounded)::
 
     name = "plateaus"
-    setting = "smc"       # or "tails", "generations", "images", "lm" (keys of SETTING_TYPES)
+    setting = "smc"       # a family: smc, tails, bigram, memory, generations, images, lm, gcd
     seeds = 20            # seed indices 0..19
     base_seed = 0
-    task = "simulate"     # or "theory", or "package.module:function"
-    method = "auto"
+    task = "simulate"     # or "theory"
+    method = "auto"       # a sampler the family offers (smc: auto, direct, sufficient)
 
     [base]
     d = 100
@@ -45,35 +45,33 @@ from typing import Any
 
 import numpy as np
 
-from ..config import Setting, check_number
-from ..experiments.lm_config import LMPoint
-from ..experiments.points import ImagesPoint
-from ..generations.config import GenerationsSetting
-from ..tails.config import TailsSetting
+from ..config import check_number
+from ..family import Family, family_of, get
 
-# Configuration types a sweep runs, by the name stored with each task's configuration.
-SETTING_TYPES: dict[str, type] = {"smc": Setting, "tails": TailsSetting,
-                                  "generations": GenerationsSetting, "images": ImagesPoint,
-                                  "lm": LMPoint}
-SETTING_TYPE_KEY = "setting_type"
-AnySetting = Setting | TailsSetting | GenerationsSetting | ImagesPoint | LMPoint
-SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Setting))
-# Fields stored as integers (sample sizes, counts); a log-spaced range over them is rounded.
-WHOLE_FIELDS = frozenset({"d", "n", "m", "n0", "iterations", "T", "T0", "k", "generations",
-                          "width"})
+TASKS: tuple[str, ...] = ("simulate", "theory")
 # Bumped if the meaning of a stored result changes, so old rows are not reused by mistake.
-KEY_VERSION = 1
+# Version 1 hashed the task's import path; version 2 the family's name (see store.migrate).
+KEY_VERSION = 2
+
+
+def task_key(family: str, kind: str, method: str, config: Mapping[str, Any], seed_index: int,
+             base_seed: int) -> str:
+    """The content address of one task's result (see the module docstring)."""
+    payload = {"v": KEY_VERSION, "family": family, "kind": kind, "method": method,
+               "setting": config, "seed_index": seed_index, "base_seed": base_seed}
+    text = json.dumps(payload, sort_keys=True, allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
 class Task:
-    """One independent unit of work: a Setting and one seed index (spec SMC §8.3).
+    """One independent unit of work: a configuration and one seed index (spec SMC §8.3).
 
-    ``kind`` names the function that computes it (see :mod:`modelcollapse.sweep.tasks`);
-    its result depends only on the fields hashed into ``key``.
+    ``kind`` is ``"simulate"`` (the family's ``run_one``) or ``"theory"`` (its ``predict``);
+    the result depends only on the fields hashed into ``key``.
     """
 
-    setting: AnySetting
+    setting: Any
     seed_index: int
     base_seed: int = 0
     kind: str = "simulate"
@@ -81,17 +79,23 @@ class Task:
     setting_index: int = 0
 
     @cached_property
+    def family(self) -> Family:
+        return family_of(self.setting)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Workers get the fields alone: the family is looked up there, by the config's type.
+        return (Task, (self.setting, self.seed_index, self.base_seed, self.kind, self.method,
+                       self.setting_index))
+
+    @cached_property
     def config(self) -> dict[str, Any]:
-        """The setting's plain-data form, as stored in the results table."""
-        return setting_config(self.setting)
+        """The configuration's plain-data form, as stored in the results table."""
+        return self.setting.to_dict()
 
     @cached_property
     def key(self) -> str:
-        payload = {"v": KEY_VERSION, "kind": self.kind, "method": self.method,
-                   "setting": self.config, "seed_index": self.seed_index,
-                   "base_seed": self.base_seed}
-        text = json.dumps(payload, sort_keys=True, allow_nan=False)
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        return task_key(self.family.name, self.kind, self.method, self.config, self.seed_index,
+                        self.base_seed)
 
 
 def seed_index_count(seeds: Sequence[int]) -> int:
@@ -101,42 +105,17 @@ def seed_index_count(seeds: Sequence[int]) -> int:
     return len(seeds)
 
 
-def setting_type(setting: Any) -> str:
-    """The :data:`SETTING_TYPES` name of a configuration object."""
-    for name, cls in SETTING_TYPES.items():
-        if type(setting) is cls:
-            return name
-    raise ValueError(f"setting: a sweep runs {', '.join(c.__name__ for c in SETTING_TYPES.values())}"
-                     f", got {type(setting).__name__}")
-
-
-def setting_config(setting: AnySetting) -> dict[str, Any]:
-    """Plain-data form of a setting with its type name (none for ``Setting``)."""
-    name = setting_type(setting)
-    config = setting.to_dict()
-    return config if name == "smc" else {SETTING_TYPE_KEY: name, **config}
-
-
-def setting_from_config(config: Mapping[str, Any]) -> AnySetting:
-    """Rebuild a setting from its stored configuration (inverse of :func:`setting_config`)."""
-    config = dict(config)
-    name = config.pop(SETTING_TYPE_KEY, "smc")
-    if name not in SETTING_TYPES:
-        raise ValueError(f"setting: unknown setting type {name!r}; choose from "
-                         f"{', '.join(SETTING_TYPES)}")
-    return SETTING_TYPES[name](**config)
-
-
-def _fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
-
-
-def _plain_setting(setting: AnySetting) -> AnySetting:
-    setting_type(setting)
-    if hasattr(setting, "spectrum") and not isinstance(setting.spectrum, str):
-        raise ValueError("spectrum: a sweep takes 'isotropic' or 'power:BETA' so every task "
-                         "can be rebuilt from its stored configuration")
-    return setting
+def check_runnable(setting: Any, kind: str, method: str) -> Family:
+    """The family of ``setting``, after checking it can run task ``kind`` with ``method``."""
+    family = family_of(setting)
+    if kind not in TASKS:
+        raise ValueError(f"task: {kind!r} is not a task; choose from {', '.join(TASKS)}")
+    if kind == "theory" and family.predict is None:
+        raise ValueError(f"task: the {family.name} family has no theory; use task = 'simulate'")
+    if method not in family.methods:
+        raise ValueError(f"method: {family.name} offers {', '.join(family.methods)}, "
+                         f"got {method!r}")
+    return family
 
 
 @dataclass(frozen=True)
@@ -150,7 +129,7 @@ class Sweep:
     """
 
     name: str
-    settings: tuple[AnySetting, ...]
+    settings: tuple[Any, ...]
     seeds: int = 10
     base_seed: int = 0
     task: str = "simulate"
@@ -166,13 +145,15 @@ class Sweep:
                                                                low=0, integer=True)))
         if not self.settings:
             raise ValueError("grid: the sweep has no settings")
-        unique = tuple(dict.fromkeys(_plain_setting(s) for s in self.settings))
+        for setting in self.settings:
+            check_runnable(setting, self.task, self.method)
+        unique = tuple(dict.fromkeys(self.settings))
         object.__setattr__(self, "settings", unique)
         if not self.spec:
             object.__setattr__(self, "spec", self._describe())
 
     @classmethod
-    def grid(cls, name: str, base: AnySetting, *, seeds: int = 10, base_seed: int = 0,
+    def grid(cls, name: str, base: Any, *, seeds: int = 10, base_seed: int = 0,
              task: str = "simulate", method: str = "auto", **axes: Iterable[Any]) -> Sweep:
         """The Cartesian product of ``axes`` (field of ``base`` -> values) applied to ``base``."""
         return cls(name, tuple(expand(base, axes)), seeds, base_seed, task, method)
@@ -193,7 +174,8 @@ class Sweep:
     def _describe(self) -> dict[str, Any]:
         return {"name": self.name, "seeds": self.seeds, "base_seed": self.base_seed,
                 "task": self.task, "method": self.method,
-                "settings": [setting_config(s) for s in self.settings]}
+                "settings": [{"family": family_of(s).name, **s.to_dict()}
+                             for s in self.settings]}
 
     # -- files -----------------------------------------------------------------------------
     @classmethod
@@ -214,25 +196,21 @@ class Sweep:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown sweep key; expected {', '.join(sorted(known))}")
-        kind = str(data.get("setting", "smc"))
-        if kind not in SETTING_TYPES:
-            raise ValueError(f"setting: unknown setting type {kind!r}; choose from "
-                             f"{', '.join(SETTING_TYPES)}")
-        setting_cls = SETTING_TYPES[kind]
+        family = get(str(data.get("setting", "smc")))
         base_fields = dict(data.get("base", {}))
-        _check_fields("base", base_fields, setting_cls)
+        _check_fields("base", base_fields, family.config)
         blocks = data.get("grid", [{}])
         blocks = [blocks] if isinstance(blocks, Mapping) else list(blocks)
-        required = [f.name for f in fields(setting_cls) if f.default is MISSING]
-        settings: list[AnySetting] = []
+        required = [f.name for f in fields(family.config) if f.default is MISSING]
+        settings: list[Any] = []
         for block in blocks:
-            _check_fields("grid", block, setting_cls)
-            axes = {k: axis_values(k, v) for k, v in block.items()}
+            _check_fields("grid", block, family.config)
+            axes = {k: axis_values(k, v, family) for k, v in block.items()}
             merged = {**base_fields, **{k: v[0] for k, v in axes.items()}}
             for key in required:
                 if key not in merged:
                     raise ValueError(f"{key}: every setting needs {key} (in [base] or a grid)")
-            settings.extend(expand(setting_cls(**merged), axes))
+            settings.extend(expand(family.from_dict(merged), axes))
         sweep = cls(str(data.get("name", default_name)), tuple(settings),
                     data.get("seeds", 10), data.get("base_seed", 0),
                     str(data.get("task", "simulate")), str(data.get("method", "auto")))
@@ -240,16 +218,17 @@ class Sweep:
         return sweep
 
 
-def _check_fields(where: str, values: Mapping[str, Any], cls: type = Setting) -> None:
-    known = _fields(cls)
+def _check_fields(where: str, values: Mapping[str, Any], cls: type) -> None:
+    known = cls.field_names()
     unknown = sorted(set(values) - set(known))
     if unknown:
         raise ValueError(f"{where}: unknown setting field {unknown[0]!r}; "
                          f"choose from {', '.join(known)}")
 
 
-def axis_values(name: str, raw: Any) -> list[Any]:
-    """Values of one grid axis: a list, a scalar, or a range table {start, stop, num, log}."""
+def axis_values(name: str, raw: Any, family: Family) -> list[Any]:
+    """Values of one grid axis: a list, a scalar, or a range table {start, stop, num, log}
+    (rounded to whole numbers on the family's whole-number fields)."""
     if isinstance(raw, Mapping):
         extra = sorted(set(raw) - {"start", "stop", "num", "log"})
         if extra or not {"start", "stop", "num"} <= set(raw):
@@ -263,7 +242,7 @@ def axis_values(name: str, raw: Any) -> list[Any]:
             values = np.geomspace(start, stop, num)
         else:
             values = np.linspace(start, stop, num)
-        if name in WHOLE_FIELDS:
+        if name in family.whole_fields():
             return list(dict.fromkeys(round(float(v)) for v in values))
         return [float(v) for v in values]
     if isinstance(raw, str) or not isinstance(raw, Sequence):
@@ -273,11 +252,12 @@ def axis_values(name: str, raw: Any) -> list[Any]:
     return list(raw)
 
 
-def expand(base: AnySetting, axes: Mapping[str, Iterable[Any]]) -> list[AnySetting]:
+def expand(base: Any, axes: Mapping[str, Iterable[Any]]) -> list[Any]:
     """Settings of the Cartesian product of ``axes`` over ``base`` (last axis innermost)."""
+    family = family_of(base)
     _check_fields("grid", axes, type(base))
     names = list(axes)
-    columns = [axis_values(k, vals if isinstance(vals, str | Mapping) else list(vals))
+    columns = [axis_values(k, vals if isinstance(vals, str | Mapping) else list(vals), family)
                for k, vals in axes.items()]
     return [base.replace(**dict(zip(names, combo, strict=True)))
             for combo in itertools.product(*columns)]

@@ -4,9 +4,15 @@ Tables:
 
 - ``results``: ``key`` (primary key, :attr:`Task.key`), the task kind and method, the seed
   index and base seed, the full configuration as JSON, ``test_error``, the whole result as
-  JSON, the compute ``seconds``, the ``backend`` and ``finished_at``;
+  JSON, the compute ``seconds``, the ``backend``, ``finished_at`` and the ``family``;
 - ``studies``: one row per named sweep with its specification (JSON) and timestamps;
-- ``study_tasks``: which task keys belong to which study, in sweep order.
+- ``study_tasks``: which task keys belong to which study, in sweep order;
+- ``store_meta``: the key version the store is written in.
+
+A store written before families existed (key version 1: keys hashed the task's import path,
+and no ``family`` column) is migrated when it is opened for writing, in one transaction
+(:mod:`.migrate`): every row gets its family and its version-2 key, so nothing stored is
+lost or computed again. Opened read-only, such a store is refused with a message saying so.
 
 Durability: the sweep's parent process is the only writer. Results that arrive together are
 inserted in one transaction (``ON CONFLICT DO NOTHING`` on the primary key), and DuckDB
@@ -30,7 +36,9 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from .spec import Sweep, Task
+from ..family import get
+from .migrate import migrate_v1, store_version
+from .spec import KEY_VERSION, Sweep, Task
 from .tasks import Outcome
 
 DEFAULT_STORE = Path("results") / "modelcollapse.duckdb"
@@ -47,7 +55,8 @@ CREATE TABLE IF NOT EXISTS results (
     result VARCHAR NOT NULL,
     seconds DOUBLE NOT NULL,
     backend VARCHAR NOT NULL,
-    finished_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+    finished_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    family VARCHAR
 );
 CREATE TABLE IF NOT EXISTS studies (
     name VARCHAR PRIMARY KEY,
@@ -63,6 +72,10 @@ CREATE TABLE IF NOT EXISTS study_tasks (
     seed_index INTEGER NOT NULL,
     PRIMARY KEY (study, key)
 );
+CREATE TABLE IF NOT EXISTS store_meta (
+    name VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
 """
 
 EXPORT_FORMATS = ("csv", "parquet")
@@ -77,7 +90,8 @@ class Point:
     """Monte-Carlo summary of one setting of a study: mean ± standard error over seeds.
 
     ``values`` are the seeds' ``test_error`` values and ``results`` their whole stored
-    results (e.g. a language model's loss curve), both in seed-index order.
+    results (e.g. a language model's loss curve), both in seed-index order; ``family`` is the
+    family that computed them (None for a task no family claims, from a version-1 store).
     """
 
     config: dict[str, Any]
@@ -86,6 +100,13 @@ class Point:
     seeds: int
     values: np.ndarray
     results: tuple[dict[str, Any], ...] = ()
+    family: str | None = None
+
+    def setting(self) -> Any:
+        """The configuration object behind the point."""
+        if self.family is None:
+            raise ValueError("setting: this point's task belongs to no registered family")
+        return get(self.family).from_dict(self.config)
 
 
 class Store:
@@ -112,8 +133,20 @@ class Store:
             raise ValueError(f"store: cannot open {self.path}: {err}") from None
         except duckdb.Error as err:
             raise ValueError(f"store: {self.path} is not a modelcollapse store: {err}") from None
-        if not read_only:
+        version = store_version(self.con)
+        if read_only:
+            if version not in (None, KEY_VERSION):
+                self.con.close()
+                raise ValueError(f"store: {self.path} was written by an older modelcollapse "
+                                 f"(key version {version}); open it once for writing (e.g. "
+                                 "run any sweep into it) to migrate it")
+            return
+        with self._transaction():
+            if version == 1:
+                migrate_v1(self.con)
             self.con.execute(SCHEMA)
+            self.con.execute("INSERT INTO store_meta VALUES ('key_version', ?) ON CONFLICT "
+                             "DO UPDATE SET value = excluded.value", [str(KEY_VERSION)])
 
     def close(self) -> None:
         self.con.close()
@@ -164,14 +197,15 @@ class Store:
     def add(self, pairs: Iterable[tuple[Task, Outcome]], backend: str) -> int:
         """Insert finished tasks in one transaction; returns the number of new rows."""
         cols: dict[str, list[Any]] = {k: [] for k in (
-            "key", "kind", "method", "seed", "base", "config", "err", "result", "sec")}
+            "key", "kind", "method", "seed", "base", "config", "err", "result", "sec", "family")}
         for task, out in pairs:
             assert out.result is not None and out.key == task.key
             err = out.result["test_error"]
             for name, value in zip(cols, (
                     task.key, task.kind, task.method, task.seed_index, task.base_seed,
                     json.dumps(task.config, sort_keys=True), err,
-                    json.dumps(out.result, sort_keys=True), out.seconds), strict=True):
+                    json.dumps(out.result, sort_keys=True), out.seconds, task.family.name),
+                    strict=True):
                 cols[name].append(value)
         if not cols["key"]:
             return 0
@@ -179,11 +213,11 @@ class Store:
         with self._transaction():
             self.con.execute(
                 "INSERT INTO results (key, kind, method, seed_index, base_seed, config, "
-                "test_error, result, seconds, backend) SELECT unnest(?::VARCHAR[]), "
+                "test_error, result, seconds, family, backend) SELECT unnest(?::VARCHAR[]), "
                 "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]), "
                 "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), "
-                "unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), ? ON CONFLICT DO NOTHING",
-                [*cols.values(), backend])
+                "unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]), ? "
+                "ON CONFLICT DO NOTHING", [*cols.values(), backend])
         return self._count() - before
 
     def _count(self) -> int:
@@ -205,8 +239,9 @@ class Store:
         """The stored rows of a study in sweep order (settings, then seed index)."""
         self._require(study)
         cur = self.con.execute("""
-            SELECT r.key, s.setting_index, r.seed_index, r.base_seed, r.kind, r.method,
-                   r.config, r.test_error, r.result, r.seconds, r.backend, r.finished_at
+            SELECT r.key, s.setting_index, r.seed_index, r.base_seed, r.family, r.kind,
+                   r.method, r.config, r.test_error, r.result, r.seconds, r.backend,
+                   r.finished_at
             FROM study_tasks s JOIN results r USING (key)
             WHERE s.study = ? ORDER BY s.setting_index, r.seed_index""", [study])
         names = [c[0] for c in cur.description]
@@ -233,7 +268,7 @@ class Store:
             k = values.size
             sem = float(values.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan")
             points.append(Point(rows[0]["config"], float(values.mean()), sem, k, values,
-                                tuple(r["result"] for r in rows)))
+                                tuple(r["result"] for r in rows), rows[0]["family"]))
         return points
 
     def export(self, study: str, path: str | Path) -> Path:

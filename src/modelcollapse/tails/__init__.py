@@ -7,8 +7,8 @@ eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo. Modules:
 - :mod:`.transforms`: tail cuts, narrowing, mixing and generation mechanisms A, B, C;
 - :mod:`.laws`: asymptotic laws (clean constant, double scaling, mixing, shifted scaling);
 - :mod:`.simulate`: multinomial-count Monte-Carlo;
-- :mod:`.bigram`: tailed bigram model and Hutter++; :mod:`.memory`: the triplet law;
-- :mod:`.gcd`: transformer on GCD retrained over generations (PyTorch);
+- :mod:`.bigram`: tailed bigram model and Hutter++; :mod:`.memory`: the triplet law
+  (the GCD transformer of §A.7.2 is a network experiment: :mod:`modelcollapse.experiments.gcd`);
 - :mod:`.figures`: the report's figures.
 
 >>> from modelcollapse.tails import TailsSetting, test_error
@@ -19,9 +19,9 @@ eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo. Modules:
 from . import laws
 from .config import MECHANISMS, TailsSetting
 from .hutter import clean_error, expected_error, hutter_error, tail_mass, zipf_probs
-from .simulate import SimulationResult, simulate
+from .simulate import simulate
 from .transforms import plateau, test_error, top_p_cut, training_law
 
-__all__ = ["MECHANISMS", "SimulationResult", "TailsSetting", "clean_error", "expected_error",
+__all__ = ["MECHANISMS", "TailsSetting", "clean_error", "expected_error",
            "hutter_error", "laws", "plateau", "simulate", "tail_mass", "test_error", "top_p_cut",
            "training_law", "zipf_probs"]

@@ -29,6 +29,8 @@ import numpy as np
 from scipy import special
 
 from ..config import check_number
+from ..configbase import ConfigBase
+from ..seeds import seed_generator
 from .hutter import expected_error, power, tail_mass, zipf_probs
 
 _CELLS = 1 << 23  # context × vocabulary entries per multinomial block
@@ -57,7 +59,7 @@ def expected_tv(beta: float, m: float, *, vocab: int | None = None) -> float:
 
 
 @dataclass(frozen=True)
-class BigramSetting:
+class BigramSetting(ConfigBase):
     """Tailed bigram data and Hutter++ training (spec TG §A.5); [OPEN] choices as fields."""
 
     beta: float
@@ -101,30 +103,26 @@ class BigramSetting:
         return p, q / q.sum()
 
 
-def simulate_bigram(setting: BigramSetting, seeds: int = 4, *, seed: int = 0) -> tuple[float, float]:
-    """(mean, sem) over seeds of Σ_i p_i TV(q̂(· | i), p(· | i)) for Hutter++ (spec TG eq. (A.22)).
+def bigram_one(setting: BigramSetting, seed_index: int, base_seed: int = 0) -> float:
+    """Σ_i p_i TV(q̂(· | i), p(· | i)) of Hutter++ for one seed (spec TG eq. (A.22)).
 
     Sufficient statistics: context counts are one multinomial over ``contexts`` contexts (plus
     a bucket of unseen-mass contexts); each seen context draws its next-token counts from one
     multinomial over ``vocab`` ranks plus a tail bucket. Merging the tail tokens into a bucket
     can only lower TV, by at most the vocabulary's tail mass where it is sampled.
     """
-    seeds = int(check_number("seeds", seeds, low=2, integer=True))
     s = setting
+    rng = seed_generator(base_seed, seed_index)
     p_ctx = zipf_probs(s.beta, s.contexts)
     lost = tail_mass(s.beta, s.contexts)
     p_next, q_next = s.next_token_laws()
-    errors = np.empty(seeds)
-    for r in range(seeds):
-        rng = np.random.default_rng([seed, r])
-        m = rng.multinomial(int(s.T), np.append(p_ctx, lost))[:-1]
-        seen = np.flatnonzero(m)
-        tv = np.empty(seen.size)
-        rows = max(1, _CELLS // p_next.size)
-        for start in range(0, seen.size, rows):
-            block = m[seen[start:start + rows]]
-            counts = rng.multinomial(block, q_next)
-            tv[start:start + rows] = 0.5 * np.abs(counts / block[:, None] - p_next).sum(axis=1)
-        unseen_mass = lost + p_ctx.sum() - p_ctx[seen].sum()
-        errors[r] = p_ctx[seen] @ tv + s.unseen_error * unseen_mass
-    return float(errors.mean()), float(errors.std(ddof=1) / math.sqrt(seeds))
+    m = rng.multinomial(int(s.T), np.append(p_ctx, lost))[:-1]
+    seen = np.flatnonzero(m)
+    tv = np.empty(seen.size)
+    rows = max(1, _CELLS // p_next.size)
+    for start in range(0, seen.size, rows):
+        block = m[seen[start:start + rows]]
+        counts = rng.multinomial(block, q_next)
+        tv[start:start + rows] = 0.5 * np.abs(counts / block[:, None] - p_next).sum(axis=1)
+    unseen_mass = lost + p_ctx.sum() - p_ctx[seen].sum()
+    return float(p_ctx[seen] @ tv + s.unseen_error * unseen_mass)

@@ -26,17 +26,18 @@ Conventions (choices where the spec is [OPEN], spec TG §C):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 from ..config import check_number
+from ..configbase import ConfigBase
 
 Mechanism = Literal["A", "B", "C"]
 MECHANISMS: tuple[str, ...] = ("A", "B", "C")
 
 
 @dataclass(frozen=True)
-class TailsSetting:
+class TailsSetting(ConfigBase):
     """Zipf(β) real data, T downstream samples, optional tail transform / mixing / generations.
 
     >>> TailsSetting(beta=2.0, T=1e6, k=100).transform
@@ -52,6 +53,8 @@ class TailsSetting:
     pi: float = 0.0
     generations: int = 0
     mechanism: Mechanism | None = None
+
+    WHOLE: ClassVar[tuple[str, ...]] = ("T", "T0")  # sample counts, typed float to pass 2**63
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -133,12 +136,9 @@ class TailsSetting:
             return self.beta
         return self.beta / self.temperature ** max(self.generations, 1)
 
-    def replace(self, **changes: Any) -> TailsSetting:
-        return replace(self, **changes)
-
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, for JSON output and the results store."""
-        out = asdict(self)
+        out = super().to_dict()
         for name in ("T", "T0"):  # sample sizes print as integers when they are whole
             if out[name] is not None and float(out[name]).is_integer():
                 out[name] = int(out[name])

@@ -198,3 +198,8 @@ def asymptotic_law(setting: TailsSetting, T: Any = None) -> np.ndarray | float |
     else:
         return None
     return float(out) if np.ndim(out) == 0 else out
+
+
+def gcd_law(k: Any) -> np.ndarray:
+    """P(gcd = k) = 6/(π² k²) for uniform random operands (spec TG eq. (A.25))."""
+    return 6.0 / (np.pi**2 * np.asarray(k, dtype=float) ** 2)

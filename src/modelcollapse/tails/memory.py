@@ -26,6 +26,8 @@ from typing import Literal
 import numpy as np
 
 from ..config import check_number
+from ..configbase import ConfigBase
+from ..seeds import seed_generator
 from .hutter import tail_mass, zipf_probs
 
 STORAGE: tuple[str, ...] = ("frequency", "seen", "top")
@@ -33,7 +35,7 @@ EMBEDDINGS: tuple[str, ...] = ("sphere", "gaussian")
 
 
 @dataclass(frozen=True)
-class MemorySetting:
+class MemorySetting(ConfigBase):
     """Associative memory of capacity d on Zipf(β) inputs (spec TG §A.6)."""
 
     beta: float
@@ -67,13 +69,15 @@ def _embed(rng: np.random.Generator, n: int, d: int, kind: str) -> np.ndarray:
     return x / math.sqrt(d)
 
 
-def memory_error(setting: MemorySetting, rng: np.random.Generator) -> float:
-    """One draw of embeddings, labels and T training samples; returns Σ_i p_i 1[f̂(i) ≠ f*(i)].
+def memory_one(setting: MemorySetting, seed_index: int, base_seed: int = 0) -> float:
+    """One seed's draw of embeddings, labels and T training samples; returns
+    Σ_i p_i 1[f̂(i) ≠ f*(i)] (spec TG §A.6).
 
     Items beyond ``items`` are never stored and count as errors (their mass is the Zipf tail).
     Training draws come from p, cut to its top k items if ``k`` is set (eq. (A.5)).
     """
     s = setting
+    rng = seed_generator(base_seed, seed_index)
     p = zipf_probs(s.beta, s.items)
     q = p if s.k is None else np.where(np.arange(1, s.items + 1) <= s.k, p, 0.0)
     q = q / q.sum() if s.k is not None else q
@@ -93,10 +97,3 @@ def memory_error(setting: MemorySetting, rng: np.random.Generator) -> float:
     W = (U[labels[stored]] * weight[stored, None]).T @ E[stored]  # d × d
     correct = np.argmax(U @ (W @ E.T), axis=0) == labels  # unstored items: right by chance only
     return float(p @ ~correct + tail_mass(s.beta, s.items))
-
-
-def simulate_memory(setting: MemorySetting, seeds: int = 4, *, seed: int = 0) -> tuple[float, float]:
-    """(mean, sem) of the memory's test error over independent draws (spec TG §A.6)."""
-    seeds = int(check_number("seeds", seeds, low=2, integer=True))
-    errors = np.array([memory_error(setting, np.random.default_rng([seed, r])) for r in range(seeds)])
-    return float(errors.mean()), float(errors.std(ddof=1) / math.sqrt(seeds))

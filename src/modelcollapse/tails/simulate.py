@@ -24,34 +24,19 @@ True
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import special
 
 from ..config import check_number
+from ..result import Result
+from ..seeds import seed_generator
 from .config import TailsSetting
 from .hutter import clean_error, tail_mass, zipf_norm, zipf_probs
 from .transforms import cut_index
 
 MIN_SUPPORT, DIRECT_SUPPORT, MAX_SUPPORT = 1 << 16, 1 << 20, 1 << 22
 MAX_TAIL_DRAWS = 1 << 23  # beyond this many samples past the support, count them as lost
-
-
-@dataclass(frozen=True)
-class SimulationResult:
-    """Mean test error over seeds, its standard error, and the truncation bias bound."""
-
-    test_error: float
-    sem: float
-    samples: np.ndarray
-    support: int
-    truncation_bound: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"test_error": self.test_error, "sem": self.sem, "seeds": int(self.samples.size),
-                "support": self.support, "truncation_bound": self.truncation_bound}
 
 
 def default_support(setting: TailsSetting) -> int:
@@ -68,17 +53,21 @@ def default_support(setting: TailsSetting) -> int:
 
 
 def simulate(setting: TailsSetting, seeds: int = 8, *, support: int | None = None,
-             seed: int = 0) -> SimulationResult:
+             seed: int = 0) -> Result:
     """Test error of ``seeds`` independent Hutter LLMs trained as ``setting`` says.
 
     Same :class:`TailsSetting` as :func:`.transforms.test_error`, so theory and simulation
     differ by one word. Each run draws its training counts and reports Σ_i p_i 1[i unlearnt].
+    Run i is seed index i of base seed ``seed`` (:mod:`modelcollapse.seeds`): with the
+    default support it is exactly :func:`simulate_one` of that seed index (what
+    ``modelcollapse.simulate`` runs). ``support`` = N sets the truncation; the result's parts
+    say which N was used and bound the truncation bias (``truncation_bound``).
     """
     seeds = int(check_number("seeds", seeds, low=2, integer=True))
     N = default_support(setting) if support is None else int(
         check_number("support", support, low=2, integer=True))
     p = zipf_probs(setting.beta, N)
-    runs = [_one_run(setting, p, np.random.default_rng([seed, s])) for s in range(seeds)]
+    runs = [_one_run(setting, p, seed_generator(seed, i)) for i in range(seeds)]
     errors = np.array([error for error, _ in runs])
     if all(sampled for _, sampled in runs):
         lost_tail = tail_mass(setting.beta, N)
@@ -86,21 +75,19 @@ def simulate(setting: TailsSetting, seeds: int = 8, *, support: int | None = Non
         bound = gamma * (gamma + 1) / (24 * N**2) * lost_tail
     else:
         bound = _truncation_bound(setting, N)
-    return SimulationResult(float(errors.mean()), float(errors.std(ddof=1) / math.sqrt(seeds)),
-                            errors, N, bound)
+    return Result(float(errors.mean()), "tails", float(errors.std(ddof=1) / math.sqrt(seeds)),
+                  seeds, {"support": N, "truncation_bound": bound}, errors, seed,
+                  "multinomial counts")
 
 
-def simulate_one(setting: TailsSetting, seed_index: int, base_seed: int = 0,
-                 method: str = "auto") -> float:
-    """One Monte-Carlo seed as a sweep task (``task="modelcollapse.tails.simulate:simulate_one"``).
+def simulate_one(setting: TailsSetting, seed_index: int, base_seed: int = 0) -> float:
+    """One Monte-Carlo seed: the ``tails`` family's per-seed run.
 
-    The seed's generator is ``SeedSequence(base_seed, spawn_key=(seed_index,))``, so the
-    result depends only on (setting, seed index, base seed), whichever worker ran it. The
-    support is :func:`default_support`. Only ``method="auto"`` exists.
+    The seed's generator is :func:`modelcollapse.seeds.seed_generator`, so the result depends
+    only on (setting, seed index, base seed), whichever worker ran it. The support is
+    :func:`default_support`.
     """
-    if method != "auto":
-        raise ValueError(f"method must be 'auto' for the Hutter LLM, got {method!r}")
-    rng = np.random.default_rng(np.random.SeedSequence(base_seed, spawn_key=(seed_index,)))
+    rng = seed_generator(base_seed, seed_index)
     return _one_run(setting, zipf_probs(setting.beta, default_support(setting)), rng)[0]
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from ..config import Setting
+
 
 def ols_generator_c2(d: Any, n0: Any, sigma: Any) -> np.ndarray:
     """c² = σ²d/(n0 − d − 1), exact for an OLS generator (spec SMC eq. (4.2)).
@@ -21,6 +23,14 @@ def ols_generator_c2(d: Any, n0: Any, sigma: Any) -> np.ndarray:
     if np.any(n0 <= d + 1):
         raise ValueError("n0 must be > d + 1 for an OLS generator (its error is infinite otherwise)")
     return sigma**2 * d / (n0 - d - 1)
+
+
+def synthetic_quality(setting: Setting) -> float:
+    """c² in force for a setting: its ``c2``, or :func:`ols_generator_c2` with an OLS
+    generator fitted on ``n0`` real samples (spec SMC §4)."""
+    if setting.n0 is None:
+        return setting.c2
+    return float(ols_generator_c2(setting.d, setting.n0, setting.sigma))
 
 
 def ols_generator_c2_asymptotic(phi0: Any, sigma: Any) -> np.ndarray:

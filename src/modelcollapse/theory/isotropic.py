@@ -90,14 +90,3 @@ def best_ridge_floor(p2: np.ndarray, c2: np.ndarray, r2: np.ndarray) -> tuple[np
         lam = np.where(r2 > 0, q / r2, np.inf)
         value = np.where(r2 + q > 0, r2 * q / (r2 + q), 0.0)
     return lam, value
-
-
-def keep_synthetic_helps(phi: np.ndarray, p2: np.ndarray, c2: np.ndarray,
-                         sigma: np.ndarray) -> np.ndarray:
-    """Whether keeping the synthetic rows beats discarding them, small φ (spec SMC eq. (2.21)).
-
-    Keeping gives σ²φ + p2²c², discarding σ²φ/p1; keep iff p2c² < σ²φ/p1.
-    """
-    phi, p2, c2, sigma = (np.asarray(a, dtype=float) for a in (phi, p2, c2, sigma))
-    with np.errstate(divide="ignore"):
-        return p2 * c2 < sigma**2 * phi / (1 - p2)

@@ -9,15 +9,14 @@ toolkit's convention) in its small-φ form (5.4)–(5.7).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..config import Setting
+from .generator import synthetic_quality
+from .prediction import Prediction
 from .two_source import two_source_error
-
-if TYPE_CHECKING:
-    from .predict import Prediction
 
 
 def weighted_mixing_leading_order(phi: Any, alpha: Any, p2: Any, c2: Any, sigma: Any) -> np.ndarray:
@@ -46,7 +45,7 @@ def weighted_mixing_exact(setting: Setting) -> float:
     return two_source_error(om1 * lam, om2 * lam, np.sqrt(setting.r2 * w2), setting.n, p2,
                             setting.ridge, np.sqrt(om1) * setting.sigma,
                             np.sqrt(om2) * setting.sigma,
-                            shift_cov=setting.synthetic_quality * delta, A=lam)
+                            shift_cov=synthetic_quality(setting) * delta, A=lam)
 
 
 def iterative_mixing_small_phi(t: Any, phi: Any, p2: Any, c0_2: Any, sigma: Any) -> np.ndarray:
@@ -64,12 +63,6 @@ def iterative_mixing_small_phi(t: Any, phi: Any, p2: Any, c0_2: Any, sigma: Any)
     q = p2**t
     return (sigma**2 * phi / (1 - p2)) * (1 - q) ** 2 + q**2 * c0_2 + sigma**2 * p2 * phi * (
         1 - q**2) / (1 - p2**2)
-
-
-def iterations_needed(phi: Any, p2: Any, c0_2: Any, sigma: Any) -> np.ndarray:
-    """t ≈ log(c0²/(σ²φ))/(2 log(1/p2)) = O(log(n/d)) (spec SMC eq. (5.5))."""
-    phi, p2, c0_2, sigma = (np.asarray(a, dtype=float) for a in (phi, p2, c0_2, sigma))
-    return np.log(c0_2 / (sigma**2 * phi)) / (2 * np.log(1 / p2))
 
 
 def iterative_mixing_limit(phi: Any, p2: Any, sigma: Any) -> np.ndarray:
@@ -94,8 +87,6 @@ def _scalar_only(setting: Setting, axes: dict[str, Any], what: str) -> None:
 
 def weighted_mixing_error(setting: Setting, **axes: Any) -> Prediction:
     """``predict`` for a setting with ``alpha``: exact weighted-mixing equivalent."""
-    from .predict import Prediction
-
     _scalar_only(setting, axes, "weighted mixing")
     total = weighted_mixing_exact(setting)
     # Parts: clean labels (c² = 0) give bias + variance; noise-free clean labels the bias.
@@ -108,15 +99,13 @@ def weighted_mixing_error(setting: Setting, **axes: Any) -> Prediction:
 
 def iterative_mixing_error(setting: Setting, **axes: Any) -> Prediction:
     """``predict`` for ``iterations`` > 1: variant R, small-φ form (5.4)."""
-    from .predict import Prediction
-
     _scalar_only(setting, axes, "iterative mixing")
     if not setting.covariance.is_isotropic or setting.ridge != 0 or setting.p2 >= 1:
         raise ValueError("iterations: the iterative-mixing formula (5.4) covers isotropic "
                          "OLS (ridge 0) with p2 < 1; use simulate for other settings")
     s = setting
-    total = float(iterative_mixing_small_phi(s.iterations, s.phi, s.p2, s.synthetic_quality,
+    total = float(iterative_mixing_small_phi(s.iterations, s.phi, s.p2, synthetic_quality(s),
                                              s.sigma))
-    synth = float(s.p2 ** (2 * s.iterations) * s.synthetic_quality)
+    synth = float(s.p2 ** (2 * s.iterations) * synthetic_quality(s))
     return Prediction(total, 0.0, total - synth, synth, 0.0, float(s.d), float(s.d),
                       method="iterative mixing variant R, small-phi form, spec SMC eq. (5.4)")

@@ -10,14 +10,15 @@ hundred fixed-point solves).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..config import Setting
+from .generator import ols_generator_c2, synthetic_quality
 from .isotropic import isotropic_ridge
 from .mixing import iterative_mixing_error, weighted_mixing_error
+from .prediction import Prediction
 from .random_projections import rp_isotropic_ridgeless, rp_terms
 from .ridge import linear_terms, mixture_error
 
@@ -30,40 +31,6 @@ GRID_FIELDS: dict[str, tuple[float, bool, float | None]] = {
 
 DIVERGENCE_NOTE = ("diverges at the interpolation threshold (effective rank equals n with "
                    "ridge 0); use a ridge > 0")
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """Deterministic-equivalent test error and its parts (spec SMC eq. (2.4)).
-
-    ``test_error`` = ``bias`` + ``variance`` + ``synthetic_penalty`` (ζ), the excess risk
-    on the real distribution (add σ² for the MSE on fresh real data). ``kappa`` solves
-    eq. (2.2) (for random projections, in the projected space), ``df1``/``df2`` are the
-    degrees of freedom of the fitted features, and ``mu`` is the effective x-space ridge of
-    a random projection (None for the linear model). Fields are floats for a single
-    setting and arrays for a grid. ``note`` explains infinite values.
-    """
-
-    test_error: Any
-    bias: Any
-    variance: Any
-    synthetic_penalty: Any
-    kappa: Any
-    df1: Any
-    df2: Any
-    mu: Any = None
-    method: str = ""
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        keys = ("test_error", "bias", "variance", "synthetic_penalty", "kappa", "df1", "df2")
-        out: dict[str, Any] = {k: getattr(self, k) for k in keys}
-        if self.mu is not None:
-            out["mu"] = self.mu
-        out["method"] = self.method
-        if self.note:
-            out["note"] = self.note
-        return out
 
 
 def _grid_values(setting: Setting, axes: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -110,12 +77,12 @@ def predict(setting: Setting, **axes: Any) -> Prediction:
     spectrum = setting.covariance
     d = float(setting.d)
     rp = setting.model == "random-projections"
-    c2_v = v["c2"] if setting.n0 is None else setting.synthetic_quality
+    c2_v = v["c2"] if setting.n0 is None else synthetic_quality(setting)
     n, p2, c2, sigma, ridge, r2, *m = np.broadcast_arrays(
         v["n"], v["p2"], c2_v, v["sigma"], v["ridge"], v["r2"], *([v["m"]] if rp else []))
     shape = n.shape
     if setting.n0 is not None:  # c² follows σ through the generator (spec SMC eq. (4.2))
-        c2 = sigma**2 * d / (setting.n0 - d - 1)
+        c2 = ols_generator_c2(d, setting.n0, sigma)
 
     if not rp and spectrum.is_isotropic:
         lam1 = spectrum.eigenvalues[0]

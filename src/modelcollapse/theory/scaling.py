@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Setting
+from .generator import synthetic_quality
 from .predict import predict
 
 
@@ -32,7 +33,7 @@ def floor_value(setting: Setting) -> float:
     lam, ridge = spec.eigenvalues, setting.ridge
     f = lam / (lam + ridge)
     bias = setting.r2 * float(np.sum(lam * spec.signal * (1 - f) ** 2))
-    shift = setting.synthetic_quality * float(np.sum(spec.shift * f**2))
+    shift = synthetic_quality(setting) * float(np.sum(spec.shift * f**2))
     return bias + setting.p2**2 * shift
 
 

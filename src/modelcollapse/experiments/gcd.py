@@ -12,26 +12,24 @@ For operands uniform on [1, N], P(gcd = k) → 6/(π² k²) (spec TG eq. (A.25))
 
 The model reads a and b as base-``base`` digit tokens, most significant first, separated by a
 token, and classifies gcd ∈ {1, …, max_gcd} (larger gcds share one extra class). PyTorch is
-imported lazily (``pip install '.[nn]'``). ``python -m modelcollapse.tails.gcd --quick`` runs
-three generations in a few minutes on one CPU thread.
+imported lazily (``pip install '.[nn]'``), so the family registers without it.
+
+One run (:func:`gcd_one`, the family's per-seed function) draws every pair, label choice and
+initialisation from its seed index (:mod:`modelcollapse.seeds`); the defaults take a few
+minutes on one CPU thread.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..config import check_number
-
-
-def gcd_law(k: Any) -> np.ndarray:
-    """P(gcd = k) = 6/(π² k²) for uniform random operands (spec TG eq. (A.25))."""
-    return 6.0 / (np.pi**2 * np.asarray(k, dtype=float) ** 2)
+from ..configbase import ConfigBase
+from ..seeds import seed_generator, seed_integers
 
 
 def sample_pairs(rng: np.random.Generator, n: int, max_operand: int) -> tuple[np.ndarray, np.ndarray]:
@@ -41,8 +39,9 @@ def sample_pairs(rng: np.random.Generator, n: int, max_operand: int) -> tuple[np
 
 
 @dataclass(frozen=True)
-class GCDConfig:
-    """Sizes of the GCD experiment; the defaults are the ``--quick`` CPU scale."""
+class GCDConfig(ConfigBase):
+    """Sizes of the GCD experiment; the defaults are a CPU scale of a few minutes (Charton's
+    scale is about ``max_operand=10_000, max_gcd=100, train_size=300_000, epochs=30``)."""
 
     max_operand: int = 100
     base: int = 10
@@ -58,12 +57,10 @@ class GCDConfig:
     heads: int = 4
     layers: int = 2
     skill_threshold: float = 0.5
-    threads: int = 1
-    seed: int = 0
 
     def __post_init__(self) -> None:
         for name in ("max_operand", "base", "max_gcd", "train_size", "test_size", "epochs",
-                     "batch_size", "d_model", "heads", "layers", "threads"):
+                     "batch_size", "d_model", "heads", "layers"):
             object.__setattr__(self, name, int(check_number(name, getattr(self, name), low=1, integer=True)))
         object.__setattr__(self, "generations",
                            int(check_number("generations", self.generations, low=0, integer=True)))
@@ -79,9 +76,6 @@ class GCDConfig:
     @property
     def digits(self) -> int:
         return len(np.base_repr(self.max_operand, self.base))
-
-    def replace(self, **changes: Any) -> GCDConfig:
-        return replace(self, **changes)
 
 
 @dataclass
@@ -172,53 +166,47 @@ def skills(predicted: np.ndarray, truth: np.ndarray, config: GCDConfig) -> list[
     return out
 
 
-def run_generations(config: GCDConfig) -> list[GCDGeneration]:
-    """Generation 0 on clean labels, then ``generations`` rounds on the previous model's labels."""
+def run_generations(config: GCDConfig, seed_index: int = 0, base_seed: int = 0) -> list[GCDGeneration]:
+    """Generation 0 on clean labels, then ``generations`` rounds on the previous model's labels.
+
+    Pairs, test set and label choices come from the seed's generator, each generation's
+    initialisation and batch order from its own integer seed of the same seed index. Runs
+    on one CPU thread, so a seed reproduces its result exactly.
+    """
     import torch
 
-    torch.set_num_threads(config.threads)
-    rng = np.random.default_rng(config.seed)
-    test_ab, test_g = sample_pairs(rng, config.test_size, config.max_operand)
-    test_x, test_y = encode(test_ab, config), classes(test_g, config)
-    results: list[GCDGeneration] = []
-    model = None
-    for g in range(config.generations + 1):
-        ab, true_g = sample_pairs(rng, config.train_size, config.max_operand)
-        x, labels = encode(ab, config), classes(true_g, config)
-        if model is not None:
-            synthetic = predict(model, x)
-            keep_true = rng.random(len(labels)) < config.pi
-            labels = np.where(keep_true, labels, synthetic)
-        agreement = float(np.mean(labels == classes(true_g, config)))
-        model = train(x, labels, config, seed=config.seed * 1000 + g)
-        predicted = predict(model, test_x)
-        results.append(GCDGeneration(g, float(np.mean(predicted == test_y)),
-                                     skills(predicted, test_y, config), agreement))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    rng = seed_generator(base_seed, seed_index)
+    model_seeds = seed_integers(base_seed, seed_index, config.generations + 2)[1:]
+    try:
+        test_ab, test_g = sample_pairs(rng, config.test_size, config.max_operand)
+        test_x, test_y = encode(test_ab, config), classes(test_g, config)
+        results: list[GCDGeneration] = []
+        model = None
+        for g in range(config.generations + 1):
+            ab, true_g = sample_pairs(rng, config.train_size, config.max_operand)
+            x, labels = encode(ab, config), classes(true_g, config)
+            if model is not None:
+                synthetic = predict(model, x)
+                keep_true = rng.random(len(labels)) < config.pi
+                labels = np.where(keep_true, labels, synthetic)
+            agreement = float(np.mean(labels == classes(true_g, config)))
+            model = train(x, labels, config, seed=model_seeds[g])
+            predicted = predict(model, test_x)
+            results.append(GCDGeneration(g, float(np.mean(predicted == test_y)),
+                                         skills(predicted, test_y, config), agreement))
+    finally:
+        torch.set_num_threads(threads)
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m modelcollapse.tails.gcd",
-                                     description="GCD transformer retrained on its own labels "
-                                                 "(spec TG §A.7.2); prints one JSON line per generation.")
-    parser.add_argument("--quick", action="store_true", help="CPU scale (the defaults), minutes")
-    parser.add_argument("--generations", type=int, default=3)
-    parser.add_argument("--pi", type=float, default=0.0, help="fraction of clean labels per generation")
-    parser.add_argument("--train-size", type=int, default=None)
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    config = GCDConfig(generations=args.generations, pi=args.pi, seed=args.seed)
-    if not args.quick:  # Charton-like operands: more data and training per generation (hours)
-        config = config.replace(max_operand=10_000, max_gcd=100, train_size=300_000, epochs=30)
-    if args.train_size is not None:
-        config = config.replace(train_size=args.train_size)
-    if args.epochs is not None:
-        config = config.replace(epochs=args.epochs)
-    for gen in run_generations(config):
-        print(json.dumps(asdict(gen)), flush=True)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+def gcd_one(config: GCDConfig, seed_index: int, base_seed: int = 0) -> dict[str, Any]:
+    """One run of the experiment: ``test_error`` is the last generation's misclassification
+    rate on clean test pairs; the per-generation accuracy, skills and label agreement
+    follow."""
+    gens = run_generations(config, seed_index, base_seed)
+    return {"test_error": 1.0 - gens[-1].accuracy,
+            "accuracy_by_generation": [g.accuracy for g in gens],
+            "skills_by_generation": [g.skills for g in gens],
+            "label_agreement_by_generation": [g.label_agreement for g in gens]}

@@ -1,0 +1,108 @@
+"""One result type for every family, theory and simulation alike.
+
+A :class:`Result` holds the ``test_error`` (a float, or an array for a theory grid), its
+standard error ``sem`` and the number of ``seeds`` behind it (None and 0 for theory), and
+the family's other outputs as ``parts`` (theory: bias, variance, the synthetic penalty...;
+simulation: the seed means of the other numbers ``run_one`` returns). Parts read as
+attributes too: ``predict(setting).bias``.
+
+>>> r = as_result({"test_error": 0.5, "bias": 0.2, "method": "closed form"}, "smc")
+>>> r.test_error, r.bias, r.method, r.seeds
+(0.5, 0.2, 'closed form', 0)
+>>> r.to_dict()
+{'test_error': 0.5, 'bias': 0.2, 'method': 'closed form'}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """What ``predict`` and ``simulate`` return for any family (see the module docstring).
+
+    ``errors`` are the per-seed test errors (simulation), ``seed`` the base seed, ``method``
+    how the answer was computed, ``seconds`` the compute time and ``note`` why a value is
+    missing or infinite.
+    """
+
+    test_error: Any
+    family: str = ""
+    sem: Any = None
+    seeds: int = 0
+    parts: Mapping[str, Any] = field(default_factory=dict)
+    errors: np.ndarray | None = None
+    seed: int | None = None
+    method: str = ""
+    seconds: float = 0.0
+    note: str | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        parts = self.__dict__.get("parts", {})
+        if name in parts:
+            return parts[name]
+        raise AttributeError(f"{type(self).__name__} of {self.__dict__.get('family')!r} has no "
+                             f"field or part {name!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain fields in a fixed order: the test error, the Monte-Carlo fields (simulation
+        only), the parts, the method, the note, and the per-seed errors."""
+        out: dict[str, Any] = {"test_error": self.test_error}
+        if self.seeds:
+            out.update(sem=self.sem, seeds=self.seeds, seed=self.seed, method=self.method,
+                       seconds=self.seconds)
+        out.update(self.parts)
+        if not self.seeds and self.method:
+            out["method"] = self.method
+        if self.note:
+            out["note"] = self.note
+        if self.errors is not None:
+            out["errors"] = self.errors
+        return out
+
+
+def result_dict(result: Any) -> dict[str, Any]:
+    """A family's raw answer as plain JSON data: a number, a dict holding ``test_error``, or
+    an object whose ``to_dict()`` (or dataclass fields) give one. Infinite and NaN values
+    become None."""
+    if isinstance(result, int | float | np.floating):
+        return {"test_error": float(result)}
+    if hasattr(result, "to_dict"):
+        result = result.to_dict()
+    elif is_dataclass(result):
+        result = asdict(result)
+    if not isinstance(result, dict) or "test_error" not in result:
+        raise TypeError(f"a family must return a number or a dict with test_error, got {result!r}")
+    return {k: _json_value(v) for k, v in result.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return [_json_value(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def as_result(raw: Any, family: str) -> Result:
+    """A theory's raw answer (a number, a dict or an object with ``to_dict``) as a Result;
+    arrays stay arrays (a grid)."""
+    if isinstance(raw, Result):
+        return raw
+    if isinstance(raw, int | float | np.floating):
+        return Result(float(raw), family)
+    data = dict(raw.to_dict() if hasattr(raw, "to_dict") else raw)
+    test_error = data.pop("test_error")
+    method = str(data.pop("method", "") or "")
+    note = data.pop("note", None)
+    return Result(test_error, family, parts=data, method=method, note=note)
