@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from modelcollapse.reproduce import FIGURES, reproduce
+from modelcollapse.reproduce import FIGURES, Evidence, Verdict, reproduce
+from modelcollapse.reproduce.run import theory_at
 from modelcollapse.sweep import LocalBackend, Store, run_sweep
 
 
@@ -48,3 +49,20 @@ def check_drawn_from_store(path: Path, name: str, out: Path) -> None:
     assert entry.computed == 0 and entry.comparison == {"points": 0}
     assert (out / f"{name}.png").stat().st_size > 1000
     assert f'id="{name}"' in (out / "index.html").read_text()
+
+
+def verdicts(path: Path, name: str) -> list[Verdict]:
+    """Figure ``name``'s own claims evaluated on its quick data in the store at ``path``: the
+    checks every ``reproduce`` run makes (the tests do not restate them)."""
+    figure = FIGURES[name]
+    with Store(path, read_only=True) as store:
+        points = store.points(figure.sweep(True).name)
+    evidence = Evidence(points, theory_at(points), quick=True)
+    return [claim.evaluate(evidence) for claim in figure.claims]
+
+
+def assert_claims_hold(path: Path, name: str) -> None:
+    results = verdicts(path, name)
+    assert results, f"{name} declares no claims"
+    failed = [v.line() for v in results if not v.passed]
+    assert not failed, failed

@@ -10,7 +10,7 @@ import pytest
 
 from modelcollapse import Setting
 from modelcollapse.cli import main
-from modelcollapse.reproduce import FIGURES, Curve, Drawing, Figure, register
+from modelcollapse.reproduce import FIGURES, Check, Claim, Curve, Drawing, Evidence, Figure, register
 from modelcollapse.reproduce.registry import markers, new_figure, select
 from modelcollapse.reproduce.run import compare, figure_names, reproduce_figure
 from modelcollapse.sweep import LocalBackend, Point, Store, Sweep
@@ -117,3 +117,64 @@ def test_figures_with_missing_dependencies_are_skipped_by_all_and_explained_by_n
     assert "skipping nn-images: needs torch" in capsys.readouterr().err
     with pytest.raises(ValueError, match=r"nn-images needs torch; pip install -e '\.\[nn\]'"):
         figure_names(["nn-images"])
+
+
+# -- claims: checked in every run, printed as each figure finishes, --check exits 1 -----------
+def _noisy_sweep(quick: bool) -> Sweep:
+    from tests.sweep.helpers import Noisy
+
+    return Sweep.grid("noisy-claims", Noisy(n=40), seeds=3, n=[40, 80])
+
+
+def _mean_is_positive(ev: Evidence) -> Check:
+    means = [r["mean"] for r in ev.rows()]
+    return min(means) > 0, {"smallest mean": min(means)}, "> 0"
+
+
+def _mean_is_negative(ev: Evidence) -> Check:  # deliberately false: errors are squares
+    means = [r["mean"] for r in ev.rows()]
+    return max(means) < 0, {"largest mean": max(means)}, "< 0"
+
+
+def _broken(ev: Evidence) -> Check:
+    raise KeyError("no such column")
+
+
+CLAIMED = Figure(name="test-claims", title="Claims", source="tests", claim="squares are positive",
+                 sweep=_noisy_sweep, draw=_draw,
+                 claims=(Claim("positive", "Errors are positive.", _mean_is_positive),
+                         Claim("negative", "Errors are negative.", _mean_is_negative),
+                         Claim("broken", "A check that raises.", _broken)))
+
+
+@pytest.fixture
+def claimed():
+    register(CLAIMED)
+    yield CLAIMED
+    FIGURES.pop(CLAIMED.name, None)
+
+
+def test_claims_are_printed_as_each_figure_finishes_and_check_fails_the_run(claimed, tmp_path,
+                                                                           capsys):
+    args = ["reproduce", "test-claims", "toy", "--quick", "--out", str(tmp_path / "out"),
+            "--store", str(tmp_path / "r.duckdb"), "--workers", "1", "--no-progress"]
+    register(TOY)
+    try:
+        assert main(args) == 0  # verdicts are reported; the run itself succeeded
+        out = capsys.readouterr().out.splitlines()
+        assert main([*args, "--check"]) == 1
+        checked = capsys.readouterr().out
+    finally:
+        FIGURES.pop("toy", None)
+    first = out.index(next(line for line in out if line.startswith("test-claims:")))
+    assert out[first + 1].startswith("  PASS positive: smallest mean ")
+    assert out[first + 2].startswith("  FAIL negative: largest mean ")
+    assert out[first + 2].endswith("(tolerance: < 0)")
+    assert out[first + 3] == "  FAIL broken: could not be evaluated: KeyError: 'no such column'"
+    assert out[first + 4].startswith("toy:")  # printed before the next figure ran
+    assert "claims: 1 held, 2 failed: test-claims/negative, test-claims/broken" in checked
+    entry = json.loads((tmp_path / "out" / "report.json").read_text())["test-claims"]
+    assert [(v["name"], v["passed"]) for v in entry["verdicts"]] == [
+        ("positive", True), ("negative", False), ("broken", False)]
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert "1/3 FAILED" in page and "Errors are negative." in page and "largest mean = " in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from .sweep import add_run_arguments
 
@@ -16,7 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each figure's Monte-Carlo sweep (results are stored and reused), "
                     "draw theory curves and simulation markers on the same axes, and write "
                     "FIGURE.png/.pdf/.csv plus DIR/index.html comparing simulation with "
-                    "theory. `modelcollapse reproduce --list` names the figures.",
+                    "theory. `modelcollapse reproduce --list` names the figures. Each "
+                    "figure's claims are checked on the data as it finishes and printed "
+                    "(PASS/FAIL with the numbers measured); --check turns a failure into "
+                    "exit status 1.",
     )
     parser.add_argument("figures", nargs="*", metavar="FIGURE",
                         help="figure names, or 'all' (see --list)")
@@ -25,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="small grids: each figure in under a minute on 2 cores")
     parser.add_argument("--out", type=Path, default=Path("report"), metavar="DIR",
                         help="output directory (default: report)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit with status 1 if any figure's claim fails on this run's data")
     add_run_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -44,16 +50,29 @@ def run(args: argparse.Namespace) -> int:
     with open_backend(args.workers, args.scheduler) as backend, Store(args.store) as store:
         try:
             entries = reproduce(names, args.out, quick=args.quick, store=store,
-                                backend=backend, progress=False if args.no_progress else None)
+                                backend=backend, progress=False if args.no_progress else None,
+                                on_entry=lambda e: _print_entry(e, args.out))
         except RuntimeError as err:  # failed tasks: the finished ones are stored, re-run to retry
             print(f"modelcollapse reproduce: error: {err}", file=sys.stderr)
             return 1
-    for e in entries:
-        c = e.comparison
-        agreement = (f"max rel. error {c['max_rel_error']:.1%}, "
-                     f"{c['within_error_bar']:.0%} within error bars" if c.get("points")
-                     else "no comparable point")
-        print(f"{e.name}: {e.tasks} tasks ({e.computed} computed) in {e.seconds:.0f} s; "
-              f"{agreement} -> {args.out / e.files['png']}")
+    failed = [(e.name, v["name"]) for e in entries for v in e.failed]
+    held = sum(len(e.verdicts) for e in entries) - len(failed)
+    print(f"claims: {held} held, {len(failed)} failed"
+          + (": " + ", ".join(f"{fig}/{claim}" for fig, claim in failed) if failed else ""))
     print(f"report: {args.out / 'index.html'}")
-    return 0
+    return 1 if failed and args.check else 0
+
+
+def _print_entry(entry: Any, out: Path) -> None:
+    """One figure's summary and its claims' verdicts, printed (and flushed) as it finishes."""
+    from ..reproduce import Verdict
+
+    c = entry.comparison
+    agreement = (f"max rel. error {c['max_rel_error']:.1%}, "
+                 f"{c['within_error_bar']:.0%} within error bars" if c.get("points")
+                 else "no comparable point")
+    print(f"{entry.name}: {entry.tasks} tasks ({entry.computed} computed) in "
+          f"{entry.seconds:.0f} s; {agreement} -> {out / entry.files['png']}")
+    for v in entry.verdicts:
+        print(f"  {Verdict(**v).line()}")
+    sys.stdout.flush()

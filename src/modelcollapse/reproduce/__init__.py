@@ -20,20 +20,26 @@ Adding a figure (tails, generations, neural-network experiments...) takes one mo
 2. write ``draw(points: list[Point], quick: bool) -> Drawing``: a matplotlib figure with
    theory curves and ``registry.markers`` on the same axes, the curves as
    :class:`~.registry.Curve` data and a dict of parameters for the report;
-3. register it at import time::
+3. write its claims as checks over its data (:mod:`.claims`): each a :class:`Claim` whose
+   function takes the :class:`Evidence` (stored points and theory) and returns whether the
+   claim held, the numbers measured and the tolerance;
+4. register it at import time::
 
-       from modelcollapse.reproduce import Figure, register
+       from modelcollapse.reproduce import Claim, Figure, register
        FIGURE = register(Figure(name="my-figure", title="...", source="spec SMC §x",
-                                claim="one sentence", sweep=sweep, draw=draw))
+                                claim="one sentence", sweep=sweep, draw=draw,
+                                claims=(Claim("name", "statement", check),)))
 
-4. import the module below (``BUILTIN``) or from your package's ``__init__`` so the CLI
+5. import the module below (``BUILTIN``) or from your package's ``__init__`` so the CLI
    lists it. Quick mode should stay under a minute on 2 cores.
 """
 
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 
 from ..sweep import Backend, LocalBackend, Store
+from .claims import Check, Claim, Evidence, Verdict
 from .registry import FIGURES, Curve, Drawing, Figure, register
 from .report import FigureEntry
 from .run import figure_names, reproduce_figure
@@ -46,23 +52,31 @@ for _module in BUILTIN:
 
 def reproduce(names: list[str], out: str | Path = "report", *, quick: bool = False,
               store: Store | None = None, backend: Backend | None = None,
-              progress: bool | None = None) -> list[FigureEntry]:
+              progress: bool | None = None,
+              on_entry: Callable[[FigureEntry], None] | None = None) -> list[FigureEntry]:
     """Reproduce figures by name (``["all"]`` for every one) into ``out``.
 
     The store defaults to ``results/modelcollapse.duckdb`` and the backend to all local
-    CPUs. Returns the report entries (also in ``out/index.html``).
+    CPUs. ``on_entry`` is called with each figure's report entry (its claims' verdicts
+    included) as soon as that figure is done. Returns the entries (also in
+    ``out/index.html``).
     """
     selected = figure_names(names)
     own = store is None
     store = Store() if store is None else store
     backend = backend or LocalBackend()
+    entries = []
     try:
-        return [reproduce_figure(FIGURES[n], Path(out), store, backend, quick=quick,
-                                 progress=progress) for n in selected]
+        for name in selected:
+            entries.append(reproduce_figure(FIGURES[name], Path(out), store, backend,
+                                            quick=quick, progress=progress))
+            if on_entry is not None:
+                on_entry(entries[-1])
+        return entries
     finally:
         if own:
             store.close()
 
 
-__all__ = ["BUILTIN", "FIGURES", "Curve", "Drawing", "Figure", "FigureEntry", "register",
-           "reproduce"]
+__all__ = ["BUILTIN", "FIGURES", "Check", "Claim", "Curve", "Drawing", "Evidence", "Figure",
+           "FigureEntry", "Verdict", "register", "reproduce"]

@@ -11,6 +11,7 @@ import numpy as np
 from ..config import Setting
 from ..sweep import Point, Sweep
 from ..theory import predict
+from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
     Curve,
     Drawing,
@@ -78,10 +79,42 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     return Drawing(fig, curves, params)
 
 
+def plateaus(ev: Evidence) -> Check:
+    """Every p2 > 0 curve ends flat at p2²c² (eq. (2.19)), after falling to it."""
+    c2 = BASE["c2"]
+    off, flat, fall = {}, {}, {}
+    for p2 in sorted({r["p2"] for r in ev.rows()} - {0.0}):
+        _, err, _ = ev.curve("n", p2=p2)
+        off[p2] = err[-1] / (p2**2 * c2) - 1
+        flat[p2] = err[-1] / err[-2] - 1
+        fall[p2] = err[0] / err[-1]
+    held = (len(off) >= 3 and all(abs(v) < 0.10 for v in off.values())
+            and all(abs(v) < 0.10 for v in flat.values()) and all(v > 1.5 for v in fall.values()))
+    return held, {"last / floor - 1": list(off.values()), "last / previous - 1": list(flat.values()),
+                  "first / last": list(fall.values())}, \
+        "within 10% of p2²c² and of the previous marker; first marker > 1.5x the last"
+
+
+def clean_rate(ev: Evidence) -> Check:
+    """p2 = 0 keeps falling like σ²d/n (eq. (2.17)), below every floor."""
+    d, sigma = ev.rows()[0]["d"], BASE["sigma"]
+    n, err, _ = ev.curve("n", p2=0.0)
+    slopes = np.diff(np.log(err[-4:])) / np.diff(np.log(n[-4:]))
+    ratio = err[-1] * n[-1] / (sigma**2 * d)
+    floors = min(p2**2 * BASE["c2"] for p2 in {r["p2"] for r in ev.rows()} - {0.0})
+    held = bool(np.all(np.abs(slopes + 1) < 0.1)) and abs(ratio - 1) < 0.10 and err[-1] < floors / 10
+    return held, {"log-log slopes": slopes, "E·n/(σ²d)": ratio, "last / lowest floor": err[-1] / floors}, \
+        "slopes within 0.1 of -1; constant within 10% of σ²d; 10x below the lowest floor"
+
+
 FIGURE = register(Figure(
     name="classical-scaling",
     title="Classical model: test error vs n, one curve per synthetic fraction p2",
     source="spec SMC §7 (classical-model scaling figure), eqs. (2.16), (2.17), (2.19)",
     claim="For any p2 > 0 the scaling law plateaus at p2²c², while p2 = 0 keeps falling "
           "like σ²d/n (strong model collapse).",
-    sweep=sweep, draw=draw))
+    sweep=sweep, draw=draw,
+    claims=(Claim("plateau", "Every p2 > 0 curve stops falling at the floor p2²c².", plateaus),
+            Claim("clean-rate", "Clean data (p2 = 0) keep falling like σ²d/n, below every floor.",
+                  clean_rate),
+            agrees_with_theory())))

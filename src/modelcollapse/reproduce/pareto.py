@@ -15,6 +15,7 @@ import numpy as np
 from ..config import Setting
 from ..sweep import Point, Sweep
 from ..theory import predict
+from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
     ERROR_BAR_SEMS,
     Curve,
@@ -101,6 +102,51 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     return Drawing(fig, curves, params)
 
 
+def _excess(ev: Evidence, p2: float, c2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mixed minus real-only error at each m (same seeds), and its standard error."""
+    real = {r["m"]: r for r in ev.rows(p2=0.0)}
+    mixed = sorted(ev.rows(p2=p2, c2=c2), key=lambda r: r["m"])
+    diff = [np.asarray(r["values"]) - np.asarray(real[r["m"]]["values"]) for r in mixed]
+    return (np.array([d.mean() for d in diff]),
+            np.array([d.std(ddof=1) / np.sqrt(d.size) for d in diff]))
+
+
+def _theory_excess(ev: Evidence, p2: float, c2: float) -> np.ndarray:
+    real = {r["m"]: r["theory"] for r in ev.rows(p2=0.0)}
+    return np.array([r["theory"] - real[r["m"]] for r in sorted(ev.rows(p2=p2, c2=c2),
+                                                                key=lambda r: r["m"])])
+
+
+def low_quality_collapses(ev: Evidence) -> Check:
+    """With low-quality synthetic data (c² = 1), wherever the theory puts a marker above the
+    diagonal by more than 3 standard errors of the marker's excess, the marker is above it
+    (the p2 = 0.02 panel's collapse is below the noise of a quick run)."""
+    resolved, above = 0, 0
+    for p2 in P2:
+        excess, sem = _excess(ev, p2, 1.0)
+        visible = _theory_excess(ev, p2, 1.0) > 3 * sem
+        resolved += int(visible.sum())
+        above += int(np.sum(excess[visible] > 0))
+    return resolved >= 6 and above == resolved, \
+        {"markers where the theory's collapse exceeds 3 SEM": resolved, "of them above": above}, \
+        "all of at least 6 resolved markers above the diagonal"
+
+
+def quality_orders_the_collapse(ev: Evidence) -> Check:
+    """At p2 = 0.5 very high-quality data (c² = 0.01) stay close to the diagonal: summed over
+    model sizes (the threshold m = n, where the error diverges, left out) their excess is
+    under a tenth of the low-quality data's, within 3 standard errors of the sum."""
+    n = ev.rows()[0]["n"]
+    keep = np.array([r["m"] != n for r in sorted(ev.rows(p2=0.5, c2=1.0), key=lambda r: r["m"])])
+    good, good_sem = _excess(ev, 0.5, 0.01)
+    bad, _ = _excess(ev, 0.5, 1.0)
+    total_good, total_bad = good[keep].sum(), bad[keep].sum()
+    slack = 3 * float(np.sqrt(np.sum(good_sem[keep] ** 2)))
+    return total_bad > 0 and total_good < 0.1 * total_bad + slack, \
+        {"summed excess, c2 = 0.01": total_good, "summed excess, c2 = 1": total_bad,
+         "3 SEM of the first": slack}, "c2 = 0.01 sum < 0.1 x c2 = 1 sum + 3 SEM"
+
+
 FIGURE = register(Figure(
     name="pareto",
     title="Figure 1: Pareto diagram of real-only vs mixed-data test error over model size",
@@ -108,4 +154,9 @@ FIGURE = register(Figure(
     claim="Points above the diagonal show collapse; for low-quality synthetic data larger "
           "models (below the threshold) push further above it, while very high-quality "
           "data stays close to it.",
-    sweep=sweep, draw=draw))
+    sweep=sweep, draw=draw,
+    claims=(Claim("low-quality-collapse", "With low-quality synthetic data every model size "
+                  "sits above the diagonal (collapse).", low_quality_collapses),
+            Claim("quality-orders", "Very high-quality synthetic data stay close to the "
+                  "diagonal.", quality_orders_the_collapse),
+            agrees_with_theory())))

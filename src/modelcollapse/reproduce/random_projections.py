@@ -20,6 +20,7 @@ import numpy as np
 from ..config import Setting
 from ..sweep import Point, Sweep
 from ..theory import predict
+from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
     ERROR_BAR_SEMS,
     Curve,
@@ -120,10 +121,36 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     return Drawing(fig, curves, params)
 
 
+def penalty_peaks_at_the_threshold(ev: Evidence) -> Check:
+    """The penalty E(p2) − E(0) rises with ψ up to 1 and falls beyond, staying above zero."""
+    n, c2 = ev.rows()[0]["n"], BASE["c2"]
+    measured, held = {}, True
+    for p2 in sorted({r["p2"] for r in ev.rows()} - {0.0}):
+        m, pen, se = penalty_points(list(ev.points), p2)
+        psi = m / n
+        below, beyond = psi < 1, psi > 1
+        held &= below.sum() >= 4 and beyond.sum() >= 4
+        for part, sign in ((below, 1), (beyond, -1)):
+            steps, step_se = np.diff(pen[part]), np.hypot(se[part][1:], se[part][:-1])
+            held &= bool(np.all(sign * steps > -2 * step_se))
+            held &= bool(sign * (pen[part][-1] - pen[part][0]) > 3 * np.hypot(*se[part][[0, -1]]))
+        peak = psi[int(np.argmax(pen))]
+        held &= peak in (psi[below].max(), psi[beyond].min())
+        limit = p2**2 * c2 / PHI + (1 - p2) * p2 * c2 / (PHI - 1)
+        held &= pen[-1] > 3 * se[-1] and pen[-1] > 0.5 * limit
+        measured[f"p2={p2:g}: peak psi"] = peak
+        measured[f"p2={p2:g}: last penalty / limit"] = pen[-1] / limit
+    return held, measured, ("monotone within 2 SEM on each side of psi = 1, ends 3 SEM apart; "
+                            "peak next to psi = 1; last penalty > 3 SEM and > half its limit")
+
+
 FIGURE = register(Figure(
     name="rp-model-size",
     title="Random projections: test error and synthetic penalty vs model size psi = m/n",
     source="spec SMC §7 (random-projections model-size figure), §3.3-§3.4, eqs. (3.5)-(3.9)",
     claim="The synthetic penalty grows with model size up to the interpolation threshold "
           "m = n, then falls, but never reaches zero.",
-    sweep=sweep, draw=draw))
+    sweep=sweep, draw=draw,
+    claims=(Claim("penalty-peak", "The synthetic penalty rises with m up to m = n, then falls, "
+                  "but stays above zero.", penalty_peaks_at_the_threshold),
+            agrees_with_theory())))

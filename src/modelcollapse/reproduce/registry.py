@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from ..sweep import Point, Sweep
+from .claims import Claim
 
 # Monte-Carlo error bars span this many standard errors of the mean (≈95% coverage).
 ERROR_BAR_SEMS = 2.0
@@ -50,8 +51,10 @@ class Figure:
     """A reproducible figure: its Monte-Carlo sweep and how to draw it.
 
     ``name`` is the CLI name (``modelcollapse reproduce NAME``); ``source`` cites the spec
-    section; ``claim`` is the paper's statement the figure shows, one sentence. ``requires``
-    names the optional modules its tasks import, with the extra that installs them.
+    section; ``claim`` is the paper's statement the figure shows, one sentence, and
+    ``claims`` the checks that decide it on the figure's data in every run
+    (:mod:`.claims`). ``requires`` names the optional modules its tasks import, with the
+    extra that installs them.
     """
 
     name: str
@@ -60,6 +63,7 @@ class Figure:
     claim: str
     sweep: Callable[[bool], Sweep]
     draw: Callable[[list[Point], bool], Drawing]
+    claims: tuple[Claim, ...] = ()
     requires: tuple[str, ...] = ()
     extra: str = ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,12 @@ class FigureEntry:
     computed: int
     seconds: float
     backend: str
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        """The verdicts of claims that did not hold in this run."""
+        return [v for v in self.verdicts if not v["passed"]]
 
 
 def load_entries(out: Path) -> dict[str, dict[str, Any]]:
@@ -65,6 +71,23 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _verdict_table(verdicts: list[dict[str, Any]]) -> str:
+    """The figure's claims as checked in this run: verdict, statement, numbers, tolerance."""
+    if not verdicts:
+        return ""
+    esc = html.escape
+    rows = []
+    for v in verdicts:
+        status = "held" if v["passed"] else "FAILED"
+        numbers = (f"could not be evaluated: {v['error']}" if v.get("error") else
+                   "; ".join(f"{k} = {_fmt(x)}" for k, x in v["measured"].items()))
+        rows.append(f"<tr><td class='{status}'>{status}</td><td>{esc(v['statement'])}</td>"
+                    f"<td>{esc(numbers)}</td><td>{esc(v['tolerance'])}</td></tr>")
+    return ("<table class='claims'><caption>Claims checked on this run's data</caption>"
+            "<tr><th>verdict</th><th>claim</th><th>measured</th><th>tolerance</th></tr>"
+            + "".join(rows) + "</table>")
+
+
 def render(entries: dict[str, dict[str, Any]]) -> str:
     esc = html.escape
     rows, sections = [], []
@@ -75,9 +98,14 @@ def render(entries: dict[str, dict[str, Any]]) -> str:
                      f"<td>{c['median_rel_error']:.1%}</td><td>{c['within_error_bar']:.0%}</td>")
         else:
             cells = "<td>0</td><td colspan=3>no comparable point</td>"
+        verdicts = e.get("verdicts", [])
+        held = sum(v["passed"] for v in verdicts)
+        status = "held" if held == len(verdicts) else "FAILED"
+        claims_cell = (f"<td class='{status}'>{held}/{len(verdicts)} {status}</td>" if verdicts
+                       else "<td>none</td>")
         rows.append(f"<tr><td><a href='#{esc(e['name'])}'>{esc(e['name'])}</a></td>{cells}"
-                    f"<td>{'quick' if e['quick'] else 'full'}</td><td>{e['tasks']}</td>"
-                    f"<td>{e['seconds']:.0f} s</td></tr>")
+                    f"{claims_cell}<td>{'quick' if e['quick'] else 'full'}</td>"
+                    f"<td>{e['tasks']}</td><td>{e['seconds']:.0f} s</td></tr>")
         params = "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(_fmt(v))}</td></tr>"
                          for k, v in e["parameters"].items())
         files = " · ".join(f"<a href='{esc(f)}'>{esc(f)}</a>" for f in e["files"].values())
@@ -89,6 +117,7 @@ def render(entries: dict[str, dict[str, Any]]) -> str:
   <p>Files: {files}. Study <code>{esc(e['study'])}</code> in the results store:
      {e['tasks']} tasks ({e['computed']} computed in this run, on {esc(e['backend'])});
      finished {esc(e['finished'])}.</p>
+  {_verdict_table(verdicts)}
   <table class="params"><caption>Parameters</caption>{params}</table>
 </section>""")
     return f"""<!doctype html>
@@ -101,6 +130,8 @@ td, th {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; font-
 img {{ max-width: 100%; border: 1px solid #eee; }}
 section {{ margin-top: 2.5em; }}
 .claim {{ background: #f4f7fb; padding: 0.5em 0.8em; }}
+.held {{ color: #1a7f37; font-weight: bold; }}
+.FAILED {{ color: #b42318; font-weight: bold; }}
 </style></head><body>
 <h1>Model collapse: reproduced figures</h1>
 <p>Reproduction of Dohmatob, Feng, Subramonian, Kempe, "Strong Model Collapse" (ICLR 2025),
@@ -118,9 +149,10 @@ median relative error |mean − theory|/theory, and the fraction of settings who
 lies within the ±{ERROR_BAR_SEMS:g} SEM error bar. Iterative mixing is compared with the
 small-φ formula (5.4), so a finite-φ offset is expected there. A marker whose seeds all
 agree (SEM 0, e.g. a tail-cut plateau) counts as within its bar when it equals the theory to
-rounding.</p>
+rounding. <i>Claims</i>: how many of the figure's claims held on this run's data; each
+figure's section lists them with the numbers measured and the tolerance allowed.</p>
 <table><tr><th>figure</th><th>settings</th><th>max rel. error</th><th>median rel. error</th>
-<th>within error bar</th><th>mode</th><th>tasks</th><th>time</th></tr>
+<th>within error bar</th><th>claims</th><th>mode</th><th>tasks</th><th>time</th></tr>
 {''.join(rows)}
 </table>
 {''.join(sections)}

@@ -8,7 +8,8 @@ setting's type), and writes to ``out``:
 - ``NAME.png`` and ``NAME.pdf``: theory curves and Monte-Carlo markers on the same axes;
 - ``NAME.csv``: one row per Monte-Carlo setting (configuration, mean, SEM, seeds, theory);
 - ``NAME-theory.csv``: the theory curves as drawn;
-- an entry in ``index.html`` (see :mod:`.report`).
+- an entry in ``index.html`` (see :mod:`.report`) with the verdict of each of the figure's
+  claims (:mod:`.claims`), evaluated on this run's data.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import csv
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ import numpy as np
 
 from ..family import family_of
 from ..sweep import Backend, Point, Store, result_dict, run_sweep
+from .claims import Evidence
 from .registry import ERROR_BAR_SEMS, FIGURES, Curve, Figure
 from .report import FigureEntry, write_report
 
@@ -124,10 +127,13 @@ def reproduce_figure(figure: Figure, out: Path, store: Store, backend: Backend, 
     drawing.figure.savefig(out / files["pdf"])
     _write_points(out / files["csv"], points, theory)
     _write_curves(out / files["theory_csv"], drawing.curves)
+    evidence = Evidence(points, theory, quick)
+    verdicts = [claim.evaluate(evidence) for claim in figure.claims]
     entry = FigureEntry(
         name=figure.name, title=figure.title, source=figure.source, claim=figure.claim,
         quick=quick, files=files, parameters=drawing.parameters,
         comparison=compare(points, theory), study=sweep.name, tasks=summary.tasks,
-        computed=summary.ran, seconds=time.perf_counter() - start, backend=summary.backend)
+        computed=summary.ran, seconds=time.perf_counter() - start, backend=summary.backend,
+        verdicts=[asdict(v) for v in verdicts])
     write_report(out, entry)
     return entry
