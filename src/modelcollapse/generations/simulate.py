@@ -27,7 +27,7 @@ from scipy.linalg import solve_triangular
 from threadpoolctl import threadpool_limits
 
 from ..config import check_number
-from ..seeds import seed_generator
+from ..seeds import SeedStack, seed_generator
 from ..simulate.wishart import bartlett_factor
 from .config import ADAPTIVE, GenerationsSetting
 from .exact import optimal_ridge
@@ -56,22 +56,22 @@ class GenerationsSimulation:
                                                "generator_sem", "ridge", "seeds")}
 
 
-def bartlett_stack(rng: np.random.Generator, size: int, d: int, dof: int) -> np.ndarray:
-    """``size`` Bartlett factors A (lower triangular, A Aᵀ ~ Wishart(dof, I_d)), stacked.
+def bartlett_stack(rng: SeedStack, d: int, dof: int) -> np.ndarray:
+    """One Bartlett factor A (lower triangular, A Aᵀ ~ Wishart(dof, I_d)) per seed, stacked.
 
     Draws with the shared sampler :func:`modelcollapse.simulate.wishart.bartlett_factor`.
     """
-    return np.stack([bartlett_factor(rng, dof, d) for _ in range(size)])
+    return rng.each(lambda g: bartlett_factor(g, dof, d))
 
 
-def _generator_step(rng: np.random.Generator, w: np.ndarray, s: np.ndarray, T0: int,
+def _generator_step(rng: SeedStack, w: np.ndarray, s: np.ndarray, T0: int,
                     sigma0: float) -> np.ndarray:
     """One least-squares generator refit on T0 fresh samples labelled by w (spec TG eq. (B.2))."""
     k, d = w.shape
     if T0 >= d:
         if sigma0 == 0:
             return w  # the fit reproduces its noise-free labels exactly
-        A = bartlett_stack(rng, k, d, T0)
+        A = bartlett_stack(rng, d, T0)
         z = rng.standard_normal((k, d, 1))
         return w + sigma0 * solve_triangular(A, z, lower=True, trans="T")[..., 0] / np.sqrt(s)
     X = rng.standard_normal((k, T0, d)) * np.sqrt(s)
@@ -80,7 +80,7 @@ def _generator_step(rng: np.random.Generator, w: np.ndarray, s: np.ndarray, T0: 
     return np.einsum("ktd,kt->kd", X, np.linalg.solve(gram, y[..., None])[..., 0])
 
 
-def _downstream_errors(rng: np.random.Generator, W: np.ndarray, w0: np.ndarray, s: np.ndarray,
+def _downstream_errors(rng: SeedStack, W: np.ndarray, w0: np.ndarray, s: np.ndarray,
                        T: int, sigma: float, ridges: np.ndarray) -> np.ndarray:
     """Errors ||ŵ_pred − w0||²_Σ of ridge fits on T fresh samples labelled by each W[:, m].
 
@@ -89,7 +89,7 @@ def _downstream_errors(rng: np.random.Generator, W: np.ndarray, w0: np.ndarray, 
     k, M, d = W.shape
     out = np.empty((ridges.size, k, M))
     if T >= d:
-        A = bartlett_stack(rng, k, d, T)
+        A = bartlett_stack(rng, d, T)
         z = rng.standard_normal((k, d))
         root = np.sqrt(s)
         gram = root[:, None] * (A @ A.transpose(0, 2, 1)) * root  # XᵀX
@@ -124,9 +124,12 @@ def _resolve_ridges(setting: GenerationsSetting, ridge: Any) -> np.ndarray:
     return ridges
 
 
-def _draw(rng: np.random.Generator, setting: GenerationsSetting, seeds: int,
+def _draw(rngs: list[np.random.Generator], setting: GenerationsSetting,
           ridges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Errors of ``seeds`` independent chains: test (ridges, seeds, n + 1), generator (seeds, n + 1)."""
+    """Errors of one chain per generator in ``rngs`` (seed indices): test (ridges, seeds,
+    n + 1), generator (seeds, n + 1). Seeds are batched (:class:`~modelcollapse.seeds.SeedStack`),
+    each drawing from its own generator, so the result per seed does not depend on the batch."""
+    seeds = len(rngs)
     s, energy, _ = setting.covariance.per_direction()
     d = setting.d
     w0 = np.sqrt(setting.norm2 * energy)
@@ -138,8 +141,8 @@ def _draw(rng: np.random.Generator, setting: GenerationsSetting, seeds: int,
     # slower on a shared 2-core machine), so the linear algebra runs on one thread.
     with threadpool_limits(limits=1, user_api="blas"):
         for start in range(0, seeds, chunk):
-            k = min(chunk, seeds - start)
-            chain = [np.broadcast_to(w0, (k, d))]
+            rng = SeedStack(rngs[start:start + chunk])
+            chain = [np.broadcast_to(w0, (len(rng), d))]
             for t0, s0 in zip(T0s.astype(int), sigma0s, strict=True):
                 chain.append(_generator_step(rng, chain[-1], s, int(t0), float(s0)))
             W = np.stack(chain, axis=1)
@@ -166,10 +169,8 @@ def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed:
     """
     seeds = int(check_number("seeds", seeds, low=2, integer=True))
     ridges = _resolve_ridges(setting, ridge)
-    draws = [_draw(seed_generator(seed, i), setting, 1, np.atleast_1d(ridges))
-             for i in range(seeds)]
-    errors = np.concatenate([test for test, _ in draws], axis=1)
-    gen_errors = np.concatenate([gen for _, gen in draws], axis=0)
+    errors, gen_errors = _draw([seed_generator(seed, i) for i in range(seeds)], setting,
+                               np.atleast_1d(ridges))
     mean, sem = errors.mean(axis=1), errors.std(axis=1, ddof=1) / np.sqrt(seeds)
     g_mean, g_sem = gen_errors.mean(axis=0), gen_errors.std(axis=0, ddof=1) / np.sqrt(seeds)
     if not by_generation:
@@ -188,8 +189,8 @@ def simulate_one(setting: GenerationsSetting, seed_index: int, base_seed: int = 
     depend on which worker ran them. Returns the errors at generation n and, as lists, at
     every generation m = 0..n.
     """
-    rng = seed_generator(base_seed, seed_index)
-    errors, gen_errors = _draw(rng, setting, 1, np.atleast_1d(_resolve_ridges(setting, None)))
+    errors, gen_errors = _draw([seed_generator(base_seed, seed_index)], setting,
+                               np.atleast_1d(_resolve_ridges(setting, None)))
     n = setting.generations
     return {"test_error": float(errors[0, 0, n]), "generator_error": float(gen_errors[0, n]),
             "test_error_by_generation": errors[0, 0].tolist(),
