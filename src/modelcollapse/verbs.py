@@ -90,14 +90,17 @@ def _run_seed(config: Any, seed_index: int, base_seed: int, method: str) -> Any:
 def seed_summary(family: str, outputs: Sequence[dict[str, Any]], seed: int, method: str,
                  seconds: float) -> Result:
     """Mean and standard error of the per-seed test errors; the other numbers every seed
-    returned become parts (their seed means)."""
+    returned become parts (their seed means, or the value itself where all seeds agree)."""
     errors = np.array([np.nan if o["test_error"] is None else o["test_error"] for o in outputs],
                       dtype=float)
     k = errors.size
     sem = float(errors.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan")
     shared = [key for key in outputs[0] if key != "test_error" and all(
         isinstance(o.get(key), int | float) and not isinstance(o.get(key), bool) for o in outputs)]
-    parts = {key: float(np.mean([o[key] for o in outputs])) for key in shared}
+    parts = {}
+    for key in shared:  # a value every seed shares (a support size, a count) is kept as it is
+        values = [o[key] for o in outputs]
+        parts[key] = values[0] if len(set(values)) == 1 else float(np.mean(values))
     return Result(float(errors.mean()), family, sem, k, parts, errors, seed, method, seconds)
 
 

@@ -8,7 +8,7 @@ pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 from modelcollapse.cli import main
-from modelcollapse.cli.experiment import parse_like, with_overrides
+from modelcollapse.cli.common import parse_like, with_overrides
 from modelcollapse.experiments import ImagesConfig, LMConfig
 
 

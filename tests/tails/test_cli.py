@@ -43,6 +43,14 @@ def test_simulate_prints_sem(capsys):
     assert out["test_error"] == pytest.approx(0.0219, abs=4 * out["sem"])
 
 
+def test_simulate_seed_is_the_base_seed(capsys):
+    args = ["--beta", "2", "--T", "1e3", "--simulate", "--seeds", "3"]
+    default, zero, other = (run_json(capsys, *args, *extra)
+                            for extra in ([], ["--seed", "0"], ["--seed", "7"]))
+    assert default["seed"] == 0 and default["errors"] == zero["errors"]
+    assert other["seed"] == 7 and other["errors"] != default["errors"]
+
+
 def test_human_table(capsys):
     assert main(["tails", "--beta", "1.5", "--T", "1000"]) == 0
     assert "test_error" in capsys.readouterr().out

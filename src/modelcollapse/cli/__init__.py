@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 # Subcommand modules, in the order `modelcollapse --help` lists them.
-COMMANDS: tuple[str, ...] = ("predict", "simulate", "tails", "generations", "sweep", "reproduce", "results",
-                             "experiment")
+COMMANDS: tuple[str, ...] = ("predict", "simulate", "families", "tails", "generations", "sweep",
+                             "reproduce", "results", "experiment")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"modelcollapse {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

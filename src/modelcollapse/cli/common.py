@@ -1,15 +1,29 @@
-"""Argument types and output helpers shared by the subcommands."""
+"""Argument types and output helpers shared by the subcommands.
+
+Also the "one face" of ``predict`` and ``simulate``: an optional FAMILY (a registered
+family's name) whose configuration is built from ``--set KEY=VALUE`` pairs, each value
+parsed like the field's default where it has one (:func:`parse_like`) and otherwise read
+like a value of a sweep file's ``[base]`` table (:func:`infer_value`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
+from dataclasses import MISSING, fields
 from typing import Any
 
 import numpy as np
 
 from ..config import MODELS, Setting
+from ..family import Family, get
+
+# The Setting flags of the smc shape (``predict --d D --n N ...``); with a FAMILY, --set
+# takes their place. The first four are required when no FAMILY is named.
+SMC_FLAGS: tuple[str, ...] = ("d", "n", "p2", "c2", "model", "m", "sigma", "ridge", "spectrum",
+                              "n0", "alpha", "iterations")
+SMC_REQUIRED: tuple[str, ...] = ("d", "n", "p2", "c2")
 
 
 def number(kind: type = float):
@@ -40,43 +54,176 @@ def whole(text: str) -> int:
 
 
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments that define a :class:`~modelcollapse.config.Setting` (predict, simulate)."""
-    parser.add_argument("--model", choices=MODELS, default="linear",
+    """The arguments that define a :class:`~modelcollapse.config.Setting` (predict, simulate).
+
+    Every one defaults to None (the Setting's own default applies), so that
+    :func:`chosen_family` can tell a flag given with a FAMILY; --d, --n, --p2 and --c2 are
+    required there when no FAMILY is named.
+    """
+    parser.add_argument("--model", choices=MODELS, default=None,
                         help="linear ridge or random projections f(x) = v.(Sx) (default: linear)")
-    parser.add_argument("--d", type=whole, required=True, help="input dimension")
-    parser.add_argument("--n", type=whole, required=True, help="number of training samples")
+    parser.add_argument("--d", type=whole, default=None, help="input dimension (required)")
+    parser.add_argument("--n", type=whole, default=None,
+                        help="number of training samples (required)")
     parser.add_argument("--m", type=whole, default=None,
                         help="model size (random projections only)")
-    parser.add_argument("--p2", type=number(), required=True,
-                        help="fraction of synthetic training samples, in [0, 1]")
-    parser.add_argument("--c2", type=number(), required=True,
-                        help="synthetic-label quality c^2 = E[(x.(w2 - w1))^2]")
-    parser.add_argument("--sigma", type=number(), default=1.0,
+    parser.add_argument("--p2", type=number(), default=None,
+                        help="fraction of synthetic training samples, in [0, 1] (required)")
+    parser.add_argument("--c2", type=number(), default=None,
+                        help="synthetic-label quality c^2 = E[(x.(w2 - w1))^2] (required)")
+    parser.add_argument("--sigma", type=number(), default=None,
                         help="label-noise standard deviation (default: 1)")
-    parser.add_argument("--ridge", type=number(), default=0.0,
+    parser.add_argument("--ridge", type=number(), default=None,
                         help="ridge penalty lambda; 0 = minimum-norm least squares (default: 0)")
-    parser.add_argument("--spectrum", default="isotropic",
+    parser.add_argument("--spectrum", default=None,
                         help="input covariance: isotropic or power:BETA (default: isotropic)")
     parser.add_argument("--n0", type=whole, default=None,
                         help="synthetic labels from an OLS generator fitted on N0 real samples "
                              "(c2 is then derived: sigma^2 d/(N0-d-1))")
     parser.add_argument("--alpha", type=number(), default=None,
                         help="weighted mixing: weight alpha on the synthetic part of the loss")
-    parser.add_argument("--iterations", type=whole, default=1,
+    parser.add_argument("--iterations", type=whole, default=None,
                         help="iterative mixing (variant R): rounds of relabelling (default: 1)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def setting_from_args(args: argparse.Namespace) -> Setting:
-    """Build and validate the Setting (raises ValueError naming the bad parameter)."""
-    return Setting(d=args.d, n=args.n, m=args.m, p2=args.p2, c2=args.c2, sigma=args.sigma,
-                   ridge=args.ridge, model=args.model, spectrum=args.spectrum, n0=args.n0,
-                   alpha=args.alpha, iterations=args.iterations)
+    """Build and validate the Setting (raises ValueError naming the bad parameter); flags
+    left out take the Setting's defaults."""
+    given = {name: getattr(args, name) for name in SMC_FLAGS if getattr(args, name) is not None}
+    return Setting(**given)
+
+
+def add_family_arguments(parser: argparse.ArgumentParser) -> None:
+    """The optional FAMILY and its ``--set KEY=VALUE`` pairs (predict, simulate)."""
+    parser.add_argument("family", nargs="?", default=None, metavar="FAMILY",
+                        help="a model family (`modelcollapse families` lists them); its "
+                             "configuration comes from --set. Without it: the smc setting "
+                             "given by --d --n --p2 --c2 ...")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a field of the FAMILY's configuration, e.g. --set beta=2 "
+                             "(repeatable; comma lists are tuples, 'none' is None)")
+
+
+def chosen_family(args: argparse.Namespace) -> Family | None:
+    """The family named by FAMILY, or None for the smc flags shape (checked complete).
+
+    A FAMILY with smc flags, or --set without a FAMILY, is a ValueError naming the flag."""
+    given = [f"--{name}" for name in SMC_FLAGS if getattr(args, name) is not None]
+    if args.family is None:
+        if args.set:
+            raise ValueError("--set: name a FAMILY before it, e.g. "
+                             f"`modelcollapse {args.command} tails --set beta=2 --set T=1e4` "
+                             "(`modelcollapse families` lists them)")
+        missing = [f"--{name}" for name in SMC_REQUIRED if getattr(args, name) is None]
+        if missing:
+            raise ValueError(f"the following arguments are required: {', '.join(missing)} "
+                             "(or name a FAMILY and give --set KEY=VALUE)")
+        return None
+    family = get(args.family)
+    if given:
+        raise ValueError(f"{given[0]}: the smc flags do not mix with a FAMILY; give "
+                         f"--set {given[0][2:]}=VALUE instead")
+    return family
+
+
+def require_installed(family: Family) -> None:
+    """A ValueError naming the extra to install if the family's optional modules are missing."""
+    missing = family.missing()
+    if missing:
+        fix = (f"install the [{family.extra}] extra: pip install 'modelcollapse[{family.extra}]'"
+               if family.extra else f"install {', '.join(missing)}")
+        raise ValueError(f"{family.name}: needs {', '.join(missing)}, which is not installed; "
+                         f"{fix}")
+
+
+def split_set(item: str) -> tuple[str, str]:
+    """``KEY=VALUE`` as (key, text); dashes in the key read as underscores."""
+    key, sep, text = item.partition("=")
+    key = key.strip().replace("-", "_")
+    if not sep or not key:
+        raise ValueError(f"--set expects KEY=VALUE, got {item!r}")
+    return key, text.strip()
+
+
+def parse_like(key: str, text: str, current: Any) -> Any:
+    """Parse ``text`` as a value of the same type as ``current`` (the field's default)."""
+    if isinstance(current, tuple):
+        if not current:
+            raise ValueError(f"{key} has no default element to infer a type from")
+        return tuple(parse_like(key, part.strip(), current[0]) for part in text.split(",") if part.strip())
+    if current is None or isinstance(current, str):
+        return None if current is None and text.lower() in ("", "none") else text
+    kind = type(current)
+    try:
+        return kind(float(text)) if kind is int and float(text).is_integer() else kind(text)
+    except ValueError:
+        raise ValueError(f"{key} must be a {kind.__name__}, got {text!r}") from None
+
+
+def infer_value(text: str) -> Any:
+    """A value read as a sweep file reads it, for a field with no default to follow: a comma
+    list is a tuple, ``none`` is None, then an int, a float, or else the text itself."""
+    if "," in text:
+        return tuple(infer_value(part.strip()) for part in text.split(",") if part.strip())
+    if text.lower() in ("", "none"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def with_overrides(config: Any, items: list[str]) -> Any:
+    """``config`` with ``KEY=VALUE`` overrides applied (validated by the config type)."""
+    names = [f.name for f in fields(config)]
+    changes = {}
+    for item in items:
+        key, text = split_set(item)
+        if key not in names:
+            raise ValueError(f"{key} is not a setting; choose from {', '.join(names)}")
+        changes[key] = parse_like(key, text, getattr(config, key))
+    return config.replace(**changes)
+
+
+def family_config(family: Family, items: list[str]) -> Any:
+    """The family's configuration from ``KEY=VALUE`` items, validated by its type.
+
+    A value is parsed like the field's default (:func:`parse_like`) where that works, and
+    otherwise (no default, a None default, or a value of another type the field allows,
+    such as ``ridge=adaptive`` or ``sigma0=0.5,0.7``) by :func:`infer_value`.
+    """
+    defaults = {f.name: f.default if f.default_factory is MISSING else f.default_factory()
+                for f in fields(family.config)}
+    data: dict[str, Any] = {}
+    for item in items:
+        key, text = split_set(item)
+        current = defaults.get(key, MISSING)
+        value = MISSING
+        if current is not MISSING and current is not None:
+            try:
+                value = parse_like(key, text, current)
+            except ValueError:
+                pass
+        data[key] = infer_value(text) if value is MISSING else value
+    missing = [name for name, default in defaults.items()
+               if default is MISSING and name not in data]
+    if missing and all(key in defaults for key in data):
+        raise ValueError(f"{missing[0]}: the {family.name} family needs "
+                         f"{', '.join(missing)}; give --set {missing[0]}=VALUE")
+    try:
+        return family.from_dict(data)  # unknown keys: "KEY: not a field of ..."
+    except TypeError as err:  # a value of a type the configuration cannot even compare
+        raise ValueError(f"{family.name}: {err}") from None
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, np.ndarray):
-        return value.tolist()
+        return _plain(value.tolist())
+    if isinstance(value, list):
+        return [_plain(v) for v in value]  # a seed whose error is NaN: null, not invalid JSON
     if isinstance(value, np.generic):
         return _plain(value.item())
     if isinstance(value, float) and not math.isfinite(value):

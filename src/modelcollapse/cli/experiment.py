@@ -17,7 +17,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .common import whole
+from .common import whole, with_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,36 +55,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--workers", type=whole, default=None,
                        help="local worker processes for --store (default: all CPUs)")
         p.set_defaults(handler=run)
-
-
-def parse_like(key: str, text: str, current: Any) -> Any:
-    """Parse ``text`` as a value of the same type as ``current`` (the field's default)."""
-    if isinstance(current, tuple):
-        if not current:
-            raise ValueError(f"{key} has no default element to infer a type from")
-        return tuple(parse_like(key, part.strip(), current[0]) for part in text.split(",") if part.strip())
-    if current is None or isinstance(current, str):
-        return None if current is None and text.lower() in ("", "none") else text
-    kind = type(current)
-    try:
-        return kind(float(text)) if kind is int and float(text).is_integer() else kind(text)
-    except ValueError:
-        raise ValueError(f"{key} must be a {kind.__name__}, got {text!r}") from None
-
-
-def with_overrides(config: Any, items: list[str]) -> Any:
-    """``config`` with ``KEY=VALUE`` overrides applied (validated by the config type)."""
-    names = [f.name for f in fields(config)]
-    changes = {}
-    for item in items:
-        key, sep, text = item.partition("=")
-        key = key.strip().replace("-", "_")
-        if not sep:
-            raise ValueError(f"--set expects KEY=VALUE, got {item!r}")
-        if key not in names:
-            raise ValueError(f"{key} is not a setting; choose from {', '.join(names)}")
-        changes[key] = parse_like(key, text.strip(), getattr(config, key))
-    return config.replace(**changes)
 
 
 def run(args: argparse.Namespace) -> int:

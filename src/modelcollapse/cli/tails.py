@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "Transforms: top-k cut, top-p cut, temperature narrowing, or a finite-sample "
                     "generator of T0 samples (mechanism B unless --mechanism says otherwise). "
                     "--generations chains generators under mechanism A (resample), B (support "
-                    "shrinks) or C (relabel fresh inputs); T0 defaults to T.",
+                    "shrinks) or C (relabel fresh inputs); T0 defaults to T. --simulate --seeds K "
+                    "--seed S gives the numbers of `modelcollapse simulate tails --set ... "
+                    "--seeds K --seed S`.",
     )
     parser.add_argument("--beta", type=number(), required=True, help="Zipf exponent, > 1")
     parser.add_argument("--T", type=number(), required=True, help="downstream training samples")
@@ -41,20 +43,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--simulate", action="store_true",
                         help="Monte-Carlo by multinomial counts instead of the exact formula")
     parser.add_argument("--seeds", type=whole, default=8, help="Monte-Carlo repetitions (default: 8)")
+    parser.add_argument("--seed", type=whole, default=0,
+                        help="base random seed: run i is seed index i of it, as in "
+                             "`modelcollapse simulate tails` and a stored sweep (default: 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..tails import TailsSetting, simulate, test_error
+    from ..config import check_number
+    from ..tails import TailsSetting, test_error
     from ..tails.laws import asymptotic_law, clean_law
+    from ..verbs import simulate
 
     setting = TailsSetting(beta=args.beta, T=args.T, k=args.k, top_p=args.top_p,
                            temperature=args.temperature, T0=args.T0, pi=args.pi,
                            generations=args.generations, mechanism=args.mechanism)
     result = {**setting.to_dict(), "transform": setting.transform}
     if args.simulate:
-        result.update(simulate(setting, seeds=args.seeds).to_dict())
+        check_number("seeds", args.seeds, low=2, integer=True)  # a standard error needs two
+        # seed indices 0..K-1 of base seed --seed of the family's per-seed run: the numbers of
+        # `simulate tails` and of a stored sweep, bit for bit
+        result.update(simulate(setting, seeds=args.seeds, seed=args.seed).to_dict())
+        if not args.json:
+            result.pop("errors")  # the per-seed values: JSON only
         result["exact"] = False
     else:
         result["test_error"] = test_error(setting)

@@ -24,6 +24,8 @@ True
 from __future__ import annotations
 
 import math
+import time
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -31,6 +33,7 @@ from scipy import special
 from ..config import check_number
 from ..result import Result
 from ..seeds import seed_generator
+from ..verbs import seed_summary
 from .config import TailsSetting
 from .hutter import clean_error, tail_mass, zipf_norm, zipf_probs
 from .transforms import cut_index
@@ -61,44 +64,42 @@ def simulate(setting: TailsSetting, seeds: int = 8, *, support: int | None = Non
     Run i is seed index i of base seed ``seed`` (:mod:`modelcollapse.seeds`): with the
     default support it is exactly :func:`simulate_one` of that seed index (what
     ``modelcollapse.simulate`` runs). ``support`` = N sets the truncation; the result's parts
-    say which N was used and bound the truncation bias (``truncation_bound``).
+    say which N was used and bound the truncation bias of the mean (``truncation_bound``,
+    the seed mean of each run's bound).
     """
     seeds = int(check_number("seeds", seeds, low=2, integer=True))
     N = default_support(setting) if support is None else int(
         check_number("support", support, low=2, integer=True))
     p = zipf_probs(setting.beta, N)
+    start = time.perf_counter()
     runs = [_one_run(setting, p, seed_generator(seed, i)) for i in range(seeds)]
-    errors = np.array([error for error, _ in runs])
-    if all(sampled for _, sampled in runs):
-        lost_tail = tail_mass(setting.beta, N)
-        gamma = setting.trained_beta
-        bound = gamma * (gamma + 1) / (24 * N**2) * lost_tail
-    else:
-        bound = _truncation_bound(setting, N)
-    return Result(float(errors.mean()), "tails", float(errors.std(ddof=1) / math.sqrt(seeds)),
-                  seeds, {"support": N, "truncation_bound": bound}, errors, seed,
-                  "multinomial counts")
+    return seed_summary("tails", runs, seed, "auto", time.perf_counter() - start)
 
 
-def simulate_one(setting: TailsSetting, seed_index: int, base_seed: int = 0) -> float:
-    """One Monte-Carlo seed: the ``tails`` family's per-seed run.
+def simulate_one(setting: TailsSetting, seed_index: int, base_seed: int = 0) -> dict[str, Any]:
+    """One Monte-Carlo seed: the ``tails`` family's per-seed run (see :func:`_one_run`).
 
     The seed's generator is :func:`modelcollapse.seeds.seed_generator`, so the result depends
     only on (setting, seed index, base seed), whichever worker ran it. The support is
     :func:`default_support`.
     """
     rng = seed_generator(base_seed, seed_index)
-    return _one_run(setting, zipf_probs(setting.beta, default_support(setting)), rng)[0]
+    return _one_run(setting, zipf_probs(setting.beta, default_support(setting)), rng)
 
 
-def _one_run(setting: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> tuple[float, bool]:
-    """Test error Σ_i p_i 1[i unlearnt] of one Hutter LLM on the support of ``p``, and whether
-    the training samples beyond the support were placed on items (else counted as lost)."""
+def _one_run(setting: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
+    """One Hutter LLM on the support of ``p``: its test error Σ_i p_i 1[i unlearnt], the
+    support N and the bound on this run's truncation bias (small when the training samples
+    beyond the support were placed on items, the chain bound when they count as lost)."""
     N = p.size
     known, beyond, gamma = _known(setting, p, rng)
-    sampled = gamma is not None and beyond <= MAX_TAIL_DRAWS
-    found = _tail_hits_mass(rng, beyond, gamma, N, setting.beta) if sampled else 0.0
-    return float(p @ ~known + tail_mass(setting.beta, N) - found), sampled
+    if gamma is not None and beyond <= MAX_TAIL_DRAWS:
+        found = _tail_hits_mass(rng, beyond, gamma, N, setting.beta)
+        bound = gamma * (gamma + 1) / (24 * N**2) * tail_mass(setting.beta, N)
+    else:
+        found, bound = 0.0, _truncation_bound(setting, N)
+    return {"test_error": float(p @ ~known + tail_mass(setting.beta, N) - found), "support": N,
+            "truncation_bound": float(bound)}
 
 
 def _draw(rng: np.random.Generator, count: float, head: np.ndarray) -> tuple[np.ndarray, int]:
