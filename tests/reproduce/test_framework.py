@@ -39,6 +39,7 @@ def test_builtin_registry_and_names():
     assert list(FIGURES) == ["classical-scaling", "rp-model-size", "pareto",
                              "iterative-mixing", "power-law-scaling", "tails-double-scaling",
                              "tails-narrowing", "tails-mixing", "tails-generations",
+                             "tails-shifted-scaling", "tails-bigram", "tails-memory",
                              "generations-chain", "generations-ridge", "generations-crossover",
                              "nn-images", "nn-lm"]
     assert figure_names(["all"]) == list(FIGURES)

@@ -2,7 +2,10 @@
 
 ``predict_generations(setting)`` answers a :class:`GenerationsSetting` with theory and
 ``simulate_generations(setting, seeds)`` with Monte-Carlo; ``power_law`` holds the
-scaling-law consequences (rates, crossover, adaptive regularisation).
+scaling-law consequences (rates, crossover, adaptive regularisation). The package computes
+and never draws: the figures of §B.5 are drawn by
+:mod:`modelcollapse.reproduce.generations_drawing` and declared in
+:mod:`modelcollapse.reproduce.generations`.
 """
 
 from .config import GenerationsSetting

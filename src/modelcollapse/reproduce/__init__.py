@@ -5,11 +5,13 @@
 into the results store, overlays the theory and writes PNG + PDF + CSV and a report entry in
 ``DIR/index.html``. Built-in figures: ``classical-scaling``, ``rp-model-size``, ``pareto``,
 ``iterative-mixing``, ``power-law-scaling`` (:mod:`.classical` ... :mod:`.power_law`);
-``tails-double-scaling``, ``tails-narrowing``, ``tails-mixing``, ``tails-generations``
-(:mod:`.tails`); ``generations-chain``, ``generations-ridge``, ``generations-crossover``
-(:mod:`.generations`); ``nn-images`` (:mod:`.networks`, spec SMC §7 Fig. 7: networks on
-real images) and ``nn-lm`` (:mod:`.language_models`, Fig. 8: language models on real and
-generated text), both without a theory curve. The theory compared with each marker follows the setting's
+``tails-double-scaling``, ``tails-narrowing``, ``tails-mixing``, ``tails-generations``,
+``tails-shifted-scaling`` (:mod:`.tails`, drawn by :mod:`.tails_drawing`);
+``generations-chain``, ``generations-ridge``, ``generations-crossover``
+(:mod:`.generations`, drawn by :mod:`.generations_drawing`); ``nn-images``
+(:mod:`.networks`, spec SMC §7 Fig. 7: networks on real images) and ``nn-lm``
+(:mod:`.language_models`, Fig. 8: language models on real and generated text), both
+without a theory curve. The theory compared with each marker follows the setting's
 type (:func:`.run.predicted_error`).
 
 Adding a figure (tails, generations, neural-network experiments...) takes one module:
@@ -45,7 +47,7 @@ from .report import FigureEntry
 from .run import figure_names, reproduce_figure
 
 BUILTIN = ("classical", "random_projections", "pareto", "mixing", "power_law", "tails",
-           "generations", "networks", "language_models")
+           "tails_models", "generations", "networks", "language_models")
 for _module in BUILTIN:
     import_module(f"{__name__}.{_module}")
 

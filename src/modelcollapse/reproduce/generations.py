@@ -1,12 +1,15 @@
 """Figures of "Model Collapse Demystified" (spec TG §B.5) in the report: regression chains.
 
-The drawing is :mod:`modelcollapse.generations.figures`; here each figure's Monte-Carlo
-markers become a sweep of per-seed tasks of the ``generations`` family (one chain and one
-downstream fit per task) in the results store, so the report compares them
-with ``predict_generations``. The settings behind the markers come from the figure module's
-``*_points`` functions. Every marker of a figure uses the same seed indices, so the points of
-one curve share their random draws (common random numbers): the shape of a curve, e.g. where
-a U has its minimum, is sharper than the error bars of single points suggest.
+Linear growth of the error over generations (eq. (B.6)), the U in the ridge λ with its
+optimum moving up (eq. (B.10)) and the fast-to-slow rate crossover (eq. (B.20)).
+:mod:`.generations_drawing` draws them; here each figure's Monte-Carlo markers become a
+sweep of per-seed tasks of the ``generations`` family (one chain and one downstream fit per
+task) in the results store, so the report compares them with ``predict_generations``, and
+each figure declares its claims as checks over that data. The settings behind the markers
+come from the drawing module's ``*_points`` functions. Every marker of a figure uses the
+same seed indices, so the points of one curve share their random draws (common random
+numbers): the shape of a curve, e.g. where a U has its minimum, is sharper than the error
+bars of single points suggest.
 """
 
 from __future__ import annotations
@@ -17,12 +20,21 @@ from typing import Any
 import numpy as np
 
 from ..generations import GenerationsSetting
-from ..generations import figures as F
 from ..generations.exact import ols_increment, optimal_ridge
 from ..generations.power_law import fast_rate, slow_rate
 from ..sweep import Point, Sweep
+from . import generations_drawing as D
 from .claims import Check, Claim, Evidence, agrees_with_theory
-from .registry import Drawing, Figure, axes_curves, curve_markers, curves_sweep, describe, register
+from .registry import (
+    Drawing,
+    Figure,
+    axes_curves,
+    curve_markers,
+    curves_sweep,
+    describe,
+    monte_carlo_note,
+    register,
+)
 
 # Under-parameterised OLS chain (T0 > d): linear growth in n, eq. (B.6).
 CHAIN = GenerationsSetting(d=40, T=200, T0=100, generations=10, sigma=1.0, sigma0=1.0)
@@ -52,11 +64,11 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
                 "generations": (0, 1, 4),
                 "tuning": "optimal", "seeds": 50}},
 }
-POINTS = {"generations-chain": F.error_vs_generations_points,
-          "generations-ridge": F.error_vs_ridge_points,
-          "generations-crossover": F.rate_crossover_points}
-DRAW = {"generations-chain": F.error_vs_generations, "generations-ridge": F.error_vs_ridge,
-        "generations-crossover": F.rate_crossover}
+POINTS = {"generations-chain": D.error_vs_generations_points,
+          "generations-ridge": D.error_vs_ridge_points,
+          "generations-crossover": D.rate_crossover_points}
+DRAW = {"generations-chain": D.error_vs_generations, "generations-ridge": D.error_vs_ridge,
+        "generations-crossover": D.rate_crossover}
 FIELD = {"generations-chain": "generations", "generations-ridge": "ridge",
          "generations-crossover": "T"}
 
@@ -80,7 +92,9 @@ def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:
     def draw(points: list[Point], quick: bool) -> Drawing:
         setting, p = _args(name, quick)
         markers = curve_markers(_curves(name, quick), points, FIELD[name])
-        fig = DRAW[name](setting, markers=markers, **p)
+        drawn = {k: v for k, v in p.items() if k != "marker_ridges"}  # where the markers are
+        fig = DRAW[name](setting, markers=markers,
+                         note=monte_carlo_note(points) if points else "", **drawn)
         swept = {"ridge", *p}  # set per marker by the figure's own parameters
         params = {**{k: v for k, v in setting.to_dict().items()
                      if v is not None and k not in swept},

@@ -29,7 +29,7 @@ from .registry import (
     Figure,
     describe,
     finish,
-    markers,
+    joined_markers,
     new_figure,
     palette,
     register,
@@ -78,10 +78,8 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     seeds = sorted({q.seeds for q in points}) or [p["seeds"]]
     for ax, base in zip(axes, p["models"], strict=True):
         for color, p2 in zip(palette("viridis", len(p["p2"])), p["p2"], strict=True):
-            curve = select(points, "n", p2=float(p2), model=base.model)
-            n = [q.config["n"] for q in curve]
-            markers(ax, n, curve, color=color, label=f"$p_2$ = {p2:g}")
-            ax.plot(n, [q.mean for q in curve], color=color, lw=0.8, alpha=0.6, label="_join")
+            joined_markers(ax, select(points, "n", p2=float(p2), model=base.model), "n",
+                           color=color, label=f"$p_2$ = {p2:g}")
         ax.set_xscale("log")
         ax.set_yscale("log")
         finish(ax, xlabel="training-set size $n$ (real + labeller-labelled images)",

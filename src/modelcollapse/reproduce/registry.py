@@ -115,16 +115,30 @@ def select(points: Sequence[Point], order: str, **fields: Any) -> list[Point]:
     return sorted(chosen, key=lambda p: p.config[order])
 
 
-def markers(ax: Axes, x: Any, points: Sequence[Point], *, color: Any, marker: str = "o",
+def markers(ax: Axes, x: Any, points: Sequence[Point] = (), *, color: Any, marker: str = "o",
             label: str | None = None, y: Any = None, yerr: Any = None, **kw: Any) -> None:
-    """Monte-Carlo means with ±ERROR_BAR_SEMS standard-error bars."""
-    if not len(points):
+    """Monte-Carlo means with ±ERROR_BAR_SEMS standard-error bars: of ``points``, or the
+    means ``y`` with half-widths ``yerr`` when given. Every figure draws its markers here."""
+    if not len(x):
         return
     y = np.array([p.mean for p in points]) if y is None else np.asarray(y)
     if yerr is None:
         yerr = ERROR_BAR_SEMS * np.array([p.sem for p in points])
     ax.errorbar(x, y, yerr=yerr, fmt=marker, color=color, markersize=4.5, capsize=2.5,
                 elinewidth=1, linestyle="none", label=label, **kw)
+
+
+def joined_markers(ax: Axes, points: Sequence[Point], field: str, *, color: Any,
+                   label: str) -> None:
+    """Markers of ``points`` at x = their ``field``, joined by a thin line: a figure without a
+    theory curve (networks, the [OPEN] laws of the bigram and memory models)."""
+    x = [p.config[field] for p in points]
+    markers(ax, x, points, color=color, label=label)
+    ax.plot(x, [p.mean for p in points], color=color, lw=0.8, alpha=0.6, label="_join")
+
+
+# curve -> (x, mean, sem) of its Monte-Carlo markers, as :func:`curve_markers` gives them
+Markers = Mapping[Any, tuple[Sequence[float], Sequence[float], Sequence[float]]]
 
 
 def curve_markers(curves: Mapping[Any, Sequence[Any]], points: Sequence[Point],
@@ -139,6 +153,13 @@ def curve_markers(curves: Mapping[Any, Sequence[Any]], points: Sequence[Point],
         out[curve] = ([x for x, _ in found], [p.mean for _, p in found],
                       [p.sem for _, p in found])
     return out
+
+
+def stored_markers(ax: Axes, found: Markers | None, curve: Any, *, color: Any) -> None:
+    """The markers of ``curve`` in ``found`` (see :func:`curve_markers`), if it has any."""
+    if found and curve in found:
+        x, mean, sem = found[curve]
+        markers(ax, x, y=mean, yerr=ERROR_BAR_SEMS * np.asarray(sem, dtype=float), color=color)
 
 
 def axes_curves(fig: MplFigure, panel: str, x_name: str, y_name: str = "test_error") -> list[Curve]:

@@ -1,9 +1,12 @@
 """Figures of "A Tale of Tails" (spec TG §A.7.1) in the report: Hutter LLM on Zipf data.
 
-The drawing is :mod:`modelcollapse.tails.figures`; here each figure's Monte-Carlo markers
-become a sweep of per-seed tasks of the ``tails`` family in the
-results store, so the report compares them with the exact error ``tails.test_error``. The
-settings behind the markers come from the figure module's ``*_points`` functions, so the
+Double scaling under tail cuts (eqs. (A.7)-(A.8)), narrowing by temperature ((A.12)-(A.13)),
+mixing in clean data ((A.19)-(A.20)), generations under mechanisms A, B, C (§A.3) and the
+shifted scaling law of mechanism C with T0 = T ((A.16)). :mod:`.tails_drawing` draws them;
+here each figure's Monte-Carlo markers become a sweep of per-seed tasks of the ``tails``
+family in the results store, so the report compares them with the exact error
+``tails.test_error``, and each figure declares its claims as checks over that data. The
+settings behind the markers come from the drawing module's ``*_points`` functions, so the
 sweep and the drawing agree on every marker.
 """
 
@@ -15,12 +18,21 @@ from typing import Any
 import numpy as np
 
 from ..sweep import Point, Sweep
-from ..tails import figures as F
 from ..tails import laws
 from ..tails.config import TailsSetting
 from ..tails.hutter import tail_mass
+from . import tails_drawing as D
 from .claims import Check, Claim, Evidence, agrees_with_theory
-from .registry import Drawing, Figure, axes_curves, curve_markers, curves_sweep, describe, register
+from .registry import (
+    Drawing,
+    Figure,
+    axes_curves,
+    curve_markers,
+    curves_sweep,
+    describe,
+    monte_carlo_note,
+    register,
+)
 
 BETA = 2.0
 
@@ -41,16 +53,24 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
     "tails-generations": {
         True: {"T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8), "seeds": 20},
         False: {"T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8, 16, 32), "seeds": 100}},
+    "tails-shifted-scaling": {
+        True: {"n": (0, 1, 4), "sim_T": np.logspace(3, 7, 5), "seeds": 20},
+        False: {"n": (0, 1, 4, 16), "sim_T": np.logspace(3, 9, 13), "seeds": 100}},
 }
-POINTS = {"tails-double-scaling": F.double_scaling_points, "tails-narrowing": F.narrowing_points,
-          "tails-mixing": F.mixing_points, "tails-generations": F.generations_points}
-DRAW = {"tails-double-scaling": F.double_scaling_figure, "tails-narrowing": F.narrowing_figure,
-        "tails-mixing": F.mixing_figure, "tails-generations": F.generations_figure}
+POINTS = {"tails-double-scaling": D.double_scaling_points, "tails-narrowing": D.narrowing_points,
+          "tails-mixing": D.mixing_points, "tails-generations": D.generations_points,
+          "tails-shifted-scaling": D.shifted_scaling_points}
+DRAW = {"tails-double-scaling": D.double_scaling_figure, "tails-narrowing": D.narrowing_figure,
+        "tails-mixing": D.mixing_figure, "tails-generations": D.generations_figure,
+        "tails-shifted-scaling": D.shifted_scaling_figure}
+
+
+def _params(name: str, quick: bool, *drop: str) -> dict[str, Any]:
+    return {k: v for k, v in PARAMS[name][quick].items() if k not in ("seeds", *drop)}
 
 
 def _curves(name: str, quick: bool) -> dict[Any, list[TailsSetting]]:
-    p = {k: v for k, v in PARAMS[name][quick].items() if k != "seeds"}
-    return POINTS[name](beta=BETA, **p)
+    return POINTS[name](beta=BETA, **_params(name, quick))
 
 
 def _sweep_for(name: str) -> Callable[[bool], Sweep]:
@@ -59,10 +79,10 @@ def _sweep_for(name: str) -> Callable[[bool], Sweep]:
 
 def _draw_for(name: str, field: str) -> Callable[[list[Point], bool], Drawing]:
     def draw(points: list[Point], quick: bool) -> Drawing:
-        p = {k: v for k, v in PARAMS[name][quick].items() if k != "seeds"}
         markers = curve_markers(_curves(name, quick), points, field)
-        fig = DRAW[name](beta=BETA, markers=markers, **p)
-        params = {"beta": BETA, **{k: describe(v) for k, v in p.items()},
+        fig = DRAW[name](beta=BETA, markers=markers, note=monte_carlo_note(points) if points else "",
+                         **_params(name, quick, "sim_T"))  # sim_T: where the markers are
+        params = {"beta": BETA, **{k: describe(v) for k, v in _params(name, quick).items()},
                   "seeds": PARAMS[name][quick]["seeds"], "family": "tails",
                   "theory": "exact Hutter error tails.test_error (spec TG eq. (A.2)); "
                             "dashed: asymptotic laws"}
@@ -149,6 +169,34 @@ def generations_grow(ev: Evidence) -> Check:
     return held, measured, "non-decreasing within 2 SEM; last - first > 5 SEM"
 
 
+def shifted_scaling(ev: Evidence) -> Check:
+    """Mechanism C with every generator trained on T0 = T samples keeps the clean slope -c,
+    with its prefactor raised by K_n/K_0 (eq. (A.16)): marker by marker, the n-generation
+    error over the clean error at the same T sits at K_n/K_0."""
+    beta = ev.rows()[0]["beta"]
+    c = laws.clean_exponent(beta)
+    T_clean, clean, clean_sem = ev.curve("T", generations=0)
+    ns = sorted({r["generations"] for r in ev.rows()})
+    held = len(ns) >= 3
+    slopes, ratios, gaps = {}, {}, {}
+    for n, K in zip(ns, laws.shifted_scaling_ratio(beta, ns), strict=True):
+        T, err, sem = ev.curve("T", generations=n)
+        late = T >= 1e4
+        ratio = err / clean
+        spread = ratio * np.hypot(sem / err, clean_sem / clean)
+        slopes[f"n={n}"] = _slope(T[late], err[late])
+        ratios[f"n={n}"] = {"measured": float(ratio[late].mean()), "K_n/K_0": float(K)}
+        gaps[f"n={n}"] = float(np.max(np.abs(ratio[late] - K) / (4 * spread[late] + 5e-3 * K)))
+        held &= (np.array_equal(T, T_clean) and late.sum() >= 3 and abs(slopes[f"n={n}"] + c) < 0.02
+                 and gaps[f"n={n}"] <= 1.0)
+    measured = [ratios[f"n={n}"]["measured"] for n in ns]
+    held &= bool(np.all(np.diff(measured) > 0.1))
+    return held, {"c": c, "slopes": slopes, "E_n/E_0 (T >= 1e4)": ratios,
+                  "worst |E_n/E_0 - K_n/K_0| / allowance": gaps}, \
+        ("slopes within 0.02 of -c (T >= 1e4); E_n/E_0 within 4 SEM + 0.5% of K_n/K_0 at "
+         "every T >= 1e4; the prefactor rises with n by > 0.1 a step")
+
+
 # Every marker within 4 SEM of the exact error, plus 1e-3 relative for markers whose seeds
 # all agree (SEM 0 near a plateau: the exact error still holds the chance of missing a head
 # item, e.g. (1 - q_k)^T ≈ 2e-3 of the mass p_k at k = 10, T = 1000, which 20 seeds rarely see).
@@ -193,4 +241,14 @@ FIGURES = [
         sweep=_sweep_for("tails-generations"), draw=_draw_for("tails-generations", "generations"),
         claims=(Claim("grows-with-generations", "The error grows with the number of generations "
                       "under every mechanism.", generations_grow), AGREES))),
+    register(Figure(
+        name="tails-shifted-scaling",
+        title="Shifted scaling law: mechanism C with T0 = T, one curve per generation count n",
+        source="spec TG §A.3, eq. (A.16)",
+        claim="When every generator of the chain is trained on as many samples as the model "
+              "downstream (T0 = T), n generations keep the clean scaling law T^-c but raise "
+              "its prefactor by K_n/K_0.",
+        sweep=_sweep_for("tails-shifted-scaling"), draw=_draw_for("tails-shifted-scaling", "T"),
+        claims=(Claim("shifted-scaling", "With T0 = T the error keeps the clean slope -c and "
+                      "its prefactor rises to K_n/K_0.", shifted_scaling), AGREES))),
 ]

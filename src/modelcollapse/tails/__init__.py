@@ -8,8 +8,10 @@ eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo. Modules:
 - :mod:`.laws`: asymptotic laws (clean constant, double scaling, mixing, shifted scaling);
 - :mod:`.simulate`: multinomial-count Monte-Carlo;
 - :mod:`.bigram`: tailed bigram model and Hutter++; :mod:`.memory`: the triplet law
-  (the GCD transformer of §A.7.2 is a network experiment: :mod:`modelcollapse.experiments.gcd`);
-- :mod:`.figures`: the report's figures.
+  (the GCD transformer of §A.7.2 is a network experiment: :mod:`modelcollapse.experiments.gcd`).
+
+The package computes and never draws: the figures of §A.7.1 are drawn by
+:mod:`modelcollapse.reproduce.tails_drawing` and declared in :mod:`modelcollapse.reproduce.tails`.
 
 >>> from modelcollapse.tails import TailsSetting, test_error
 >>> round(test_error(TailsSetting(beta=2.0, T=1e4)), 6)

@@ -1,4 +1,5 @@
-"""Figure builders: theory lines carry the predicted values, markers the simulated ones."""
+"""Regression-chain figures (spec TG §B.5): theory lines carry the predicted values,
+markers the stored ones."""
 
 import io
 
@@ -7,12 +8,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from modelcollapse.generations import GenerationsSetting, optimal_ridge, predict_generations
-from modelcollapse.generations.figures import (
+from modelcollapse.reproduce.generations_drawing import (
     error_vs_generations,
     error_vs_generations_points,
     error_vs_ridge,
     error_vs_ridge_points,
     rate_crossover,
+    truncated,
 )
 
 SMALL = GenerationsSetting(d=20, T=50, T0=40, generations=4, sigma=0.5, sigma0=0.5)
@@ -23,7 +25,8 @@ def lines(fig):
 
 
 def test_error_vs_generations_draws_theory_and_markers():
-    fig = error_vs_generations(SMALL, ridges=(0.0, 0.2), seeds=20)
+    markers = {0.0: ([0, 4], [1.0, 2.0], [0.1, 0.1]), 0.2: ([0, 4], [0.9, 1.5], [0.1, 0.1])}
+    fig = error_vs_generations(SMALL, ridges=(0.0, 0.2), markers=markers)
     assert isinstance(fig, Figure)
     drawn = lines(fig)
     expected = predict_generations(SMALL, ridge=0.2, by_generation=True).test_error
@@ -38,20 +41,19 @@ def test_error_vs_ridge_marks_the_moving_optimum():
     best = optimal_ridge(SMALL, by_generation=True)
     assert sorted(float(s.get_xdata()[0]) for s in stars) == pytest.approx([best[0], best[4]])
     assert best[4] > best[0]
-    assert not fig.axes[0].containers  # seeds=0: theory only
+    assert not fig.axes[0].containers  # no markers given: theory alone
 
 
 def test_rate_crossover_has_rate_guides_and_crossover():
     s = GenerationsSetting(d=300, T=100, T0=600, generations=1, sigma=0.0, sigma0=3e-2,
                            spectrum="power:2", source=0.5)
     T = np.geomspace(10, 250, 5)
-    fig = rate_crossover(s, T=T, generations=(0, 1), seeds=4)
+    fig = rate_crossover(s, T=T, generations=(0, 1))
     drawn = lines(fig)
     assert {"fast rate $T^{-2}$", "slow rate $T^{-0.667}$", "T* (eq. B.20)"} <= set(drawn)
     assert drawn["T* (eq. B.20)"].get_xdata()[0] == pytest.approx(1 / 3e-2)
     tuned = predict_generations(s, T=T, ridge="adaptive").test_error
     assert drawn["n = 1, tuned λ"].get_ydata() == pytest.approx(tuned)
-    assert len(fig.axes[0].containers) == 2
 
 
 def test_rate_crossover_with_the_ell_crit_rule():
@@ -71,7 +73,16 @@ def test_precomputed_markers_and_their_settings():
     assert points[4][1] == SMALL.replace(ridge=1.0) and points[0][0].generations == 0
     chain = error_vs_generations_points(SMALL, ridges=(0.2,))
     assert [s.generations for s in chain[0.2]] == [0, 1, 2, 3, 4]
-    fig = error_vs_ridge(SMALL, generations=(0, 4), marker_ridges=[0.1, 1.0],
-                         markers={4: ([0.1, 1.0], [0.9, 0.8], [0.05, 0.05])})
+    fig = error_vs_ridge(SMALL, generations=(0, 4),
+                         markers={4: ([0.1, 1.0], [0.9, 0.8], [0.05, 0.05])}, note="stored")
     (bars,) = fig.axes[0].containers
     assert list(bars.lines[0].get_ydata()) == [0.9, 0.8]
+    assert fig.axes[0].get_title().endswith("\nstored")
+
+
+def test_truncated_cuts_per_generation_schedules():
+    s = GenerationsSetting(d=20, T=50, T0=(40, 60, 80), generations=3, sigma=0.5,
+                           sigma0=(0.5, 0.4, 0.3))
+    cut = truncated(s, 2)
+    assert cut.generations == 2 and cut.T0 == (40, 60) and cut.sigma0 == (0.5, 0.4)
+    assert truncated(SMALL, 1) == SMALL.replace(generations=1)
