@@ -27,12 +27,14 @@ import importlib.util
 import re
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 # The modules that register the built-in families, in the order they are listed.
 BUILTIN: tuple[str, ...] = ("modelcollapse.smc", "modelcollapse.tails.family",
                             "modelcollapse.generations.family", "modelcollapse.experiments.family")
+# The family a sweep file that names none means (and a version-1 store's untyped rows).
+DEFAULT = "smc"
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 
@@ -55,8 +57,9 @@ class Family:
     - ``requires``/``extra``: optional modules ``run_one`` imports, and the extra that
       installs them.
     - ``legacy_tasks`` and ``upgrade``: how a results store written before families existed
-      (key version 1) names this family's tasks, and how to read such a stored configuration
-      (default ``config.from_dict``); used only when a store is migrated.
+      (key version 1) named this family's tasks (version-1 kind -> ``"simulate"`` or
+      ``"theory"``), and how to read such a stored configuration (default
+      ``config.from_dict``); used only when a store is migrated.
     """
 
     name: str
@@ -68,7 +71,7 @@ class Family:
     resolve: Callable[[Any, str], str] | None = None
     requires: tuple[str, ...] = ()
     extra: str = ""
-    legacy_tasks: tuple[str, ...] = ()
+    legacy_tasks: Mapping[str, str] = field(default_factory=dict)
     upgrade: Callable[[Mapping[str, Any]], Any] | None = None
 
     def __post_init__(self) -> None:

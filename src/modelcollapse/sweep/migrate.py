@@ -20,13 +20,8 @@ from typing import Any
 
 import duckdb
 
-from ..family import get
+from ..family import DEFAULT, get
 from .spec import task_key
-
-# Version-1 built-in kinds, which only the strong-model-collapse family ran; the other
-# families' version-1 kinds are their import paths (``Family.legacy_tasks``).
-SMC_KINDS = {"simulate": "simulate", "theory": "theory",
-             "modelcollapse.sweep.tasks:theory_task": "theory"}
 
 
 def store_version(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -43,13 +38,12 @@ def upgraded(kind: str, method: str, config: dict[str, Any], seed_index: int,
              base_seed: int) -> tuple[str, str, str, dict[str, Any]] | None:
     """(new key, family, kind, configuration) of one version-1 row; None if no family claims it."""
     config = dict(config)
-    name = config.pop("setting_type", "smc")
+    name = config.pop("setting_type", DEFAULT)
     try:
         family = get(name)
     except ValueError:
         return None
-    new_kind = "simulate" if kind in family.legacy_tasks else (
-        SMC_KINDS.get(kind) if family.name == "smc" else None)
+    new_kind = family.legacy_tasks.get(kind)
     if new_kind is None:
         return None
     try:

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from ..config import check_number
-from ..family import Family, family_of, get
+from ..family import DEFAULT, Family, family_of, get
 
 TASKS: tuple[str, ...] = ("simulate", "theory")
 # Bumped if the meaning of a stored result changes, so old rows are not reused by mistake.
@@ -196,7 +196,7 @@ class Sweep:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown sweep key; expected {', '.join(sorted(known))}")
-        family = get(str(data.get("setting", "smc")))
+        family = get(str(data.get("setting", DEFAULT)))
         base_fields = dict(data.get("base", {}))
         _check_fields("base", base_fields, family.config)
         blocks = data.get("grid", [{}])

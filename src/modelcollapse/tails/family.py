@@ -11,7 +11,7 @@ from .transforms import test_error
 TAILS = register(Family(
     name="tails", config=TailsSetting, run_one=simulate_one, predict=test_error,
     title="Hutter LLM on Zipf data under tail cuts, narrowing, mixing and generations",
-    legacy_tasks=("modelcollapse.tails.simulate:simulate_one",)))
+    legacy_tasks={"modelcollapse.tails.simulate:simulate_one": "simulate"}))
 BIGRAM = register(Family(
     name="bigram", config=BigramSetting, run_one=bigram_one,
     title="tailed bigram data and the Hutter++ estimator (total-variation error)"))
