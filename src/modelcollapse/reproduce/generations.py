@@ -14,7 +14,6 @@ bars of single points suggest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,19 +21,9 @@ import numpy as np
 from ..generations import GenerationsSetting
 from ..generations.exact import ols_increment, optimal_ridge
 from ..generations.power_law import fast_rate, slow_rate
-from ..sweep import Point, Sweep
 from . import generations_drawing as D
 from .claims import Check, Claim, Evidence, agrees_with_theory
-from .registry import (
-    Drawing,
-    Figure,
-    axes_curves,
-    curve_markers,
-    curves_sweep,
-    describe,
-    monte_carlo_note,
-    register,
-)
+from .registry import curves_figure, register
 
 # Under-parameterised OLS chain (T0 > d): linear growth in n, eq. (B.6).
 CHAIN = GenerationsSetting(d=40, T=200, T0=100, generations=10, sigma=1.0, sigma0=1.0)
@@ -64,45 +53,7 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
                 "generations": (0, 1, 4),
                 "tuning": "optimal", "seeds": 50}},
 }
-POINTS = {"generations-chain": D.error_vs_generations_points,
-          "generations-ridge": D.error_vs_ridge_points,
-          "generations-crossover": D.rate_crossover_points}
-DRAW = {"generations-chain": D.error_vs_generations, "generations-ridge": D.error_vs_ridge,
-        "generations-crossover": D.rate_crossover}
-FIELD = {"generations-chain": "generations", "generations-ridge": "ridge",
-         "generations-crossover": "T"}
-
-
-def _args(name: str, quick: bool) -> tuple[GenerationsSetting, dict[str, Any]]:
-    p = dict(PARAMS[name][quick])
-    p.pop("seeds")
-    return p.pop("setting"), p
-
-
-def _curves(name: str, quick: bool) -> dict[Any, list[GenerationsSetting]]:
-    setting, p = _args(name, quick)
-    return POINTS[name](setting, **p)
-
-
-def _sweep_for(name: str) -> Callable[[bool], Sweep]:
-    return curves_sweep(name, _curves, lambda quick: PARAMS[name][quick]["seeds"])
-
-
-def _draw_for(name: str) -> Callable[[list[Point], bool], Drawing]:
-    def draw(points: list[Point], quick: bool) -> Drawing:
-        setting, p = _args(name, quick)
-        markers = curve_markers(_curves(name, quick), points, FIELD[name])
-        drawn = {k: v for k, v in p.items() if k != "marker_ridges"}  # where the markers are
-        fig = DRAW[name](setting, markers=markers,
-                         note=monte_carlo_note(points) if points else "", **drawn)
-        swept = {"ridge", *p}  # set per marker by the figure's own parameters
-        params = {**{k: v for k, v in setting.to_dict().items()
-                     if v is not None and k not in swept},
-                  **{k: describe(v) for k, v in p.items()},
-                  "seeds": PARAMS[name][quick]["seeds"], "family": "generations",
-                  "theory": "predict_generations (spec TG eqs. (B.6), (B.10)-(B.16), (B.20))"}
-        return Drawing(fig, axes_curves(fig, "main", FIELD[name]), params)
-    return draw
+THEORY = "predict_generations (spec TG eqs. (B.6), (B.10)-(B.16), (B.20))"
 
 
 def chain_grows_linearly(ev: Evidence) -> Check:
@@ -182,34 +133,37 @@ def rates_cross_over(ev: Evidence) -> Check:
 AGREES = agrees_with_theory(z=4.0)
 
 FIGURES = [
-    register(Figure(
-        name="generations-chain",
+    register(curves_figure(
+        "generations-chain", params=PARAMS["generations-chain"], field="generations",
+        points=D.error_vs_generations_points, draw=D.error_vs_generations,
+        family="generations", theory=THEORY, marker_only=("marker_ridges",), hidden=("ridge",),
         title="Regression chain: test error against the number of generations",
         source="spec TG §B.3, eq. (B.6); Model Collapse Demystified Fig. 1(a)",
         claim="Each generation of refitting on the previous model's labels adds "
               "σ0² d/(T0 - d - 1) to the error of OLS: it grows linearly with n; ridge slows "
               "but does not stop the growth.",
-        sweep=_sweep_for("generations-chain"), draw=_draw_for("generations-chain"),
         claims=(Claim("linear-growth", "OLS error grows linearly with the generations at the "
                       "rate of eq. (B.6); ridge slows the growth.", chain_grows_linearly),
                 AGREES))),
-    register(Figure(
-        name="generations-ridge",
+    register(curves_figure(
+        "generations-ridge", params=PARAMS["generations-ridge"], field="ridge",
+        points=D.error_vs_ridge_points, draw=D.error_vs_ridge,
+        family="generations", theory=THEORY, marker_only=("marker_ridges",), hidden=("ridge",),
         title="U-shaped error against ridge λ, optimum moving with the generations",
         source="spec TG §B.6 claim 6, eq. (B.10)",
         claim="The downstream error is U-shaped in λ and its minimiser grows with the number "
               "of synthetic generations n: more synthetic noise calls for more regularisation.",
-        sweep=_sweep_for("generations-ridge"), draw=_draw_for("generations-ridge"),
         claims=(Claim("u-shape", "The error is U-shaped in λ and its minimiser grows with the "
                       "generations.", ridge_u_shape), AGREES))),
-    register(Figure(
-        name="generations-crossover",
+    register(curves_figure(
+        "generations-crossover", params=PARAMS["generations-crossover"], field="T",
+        points=D.rate_crossover_points, draw=D.rate_crossover,
+        family="generations", theory=THEORY, marker_only=("marker_ridges",), hidden=("ridge",),
         title="Power-law spectrum: fast rate on clean data, slow rate after one generation",
         source="spec TG §B.4, eq. (B.20); Model Collapse Demystified Fig. 1(b)",
         claim="With a tuned ridge, noise-free clean data scale at the fast rate T^-2βr, while "
               "after a synthetic generation the error crosses over near T* to the slow rate "
               "T^-2βr/(2βr+1).",
-        sweep=_sweep_for("generations-crossover"), draw=_draw_for("generations-crossover"),
         claims=(Claim("rate-crossover", "Clean data scale at the fast rate; after a synthetic "
                       "generation the rate crosses over towards the slow one.", rates_cross_over),
                 AGREES))),

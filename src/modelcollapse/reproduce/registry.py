@@ -85,14 +85,50 @@ def register(figure: Figure) -> Figure:
     return figure
 
 
-def curves_sweep(name: str, curves: Callable[[str, bool], dict[Any, Sequence[Any]]],
-                 seeds: Callable[[bool], int]) -> Callable[[bool], Sweep]:
-    """``Figure.sweep`` for a figure whose markers are the settings of ``curves(name, quick)``
-    (a dict: curve label -> settings), each simulated for ``seeds(quick)`` seeds."""
+def curves_figure(name: str, *, params: Mapping[bool, Mapping[str, Any]],
+                  points: Callable[..., Mapping[Any, Sequence[Any]]],
+                  draw: Callable[..., MplFigure], field: str, family: str, theory: str,
+                  marker_only: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
+                  **figure: Any) -> Figure:
+    """A figure declared as data: theory curves with Monte-Carlo markers at the settings of
+    ``points``.
+
+    - ``params[quick]``: the figure's parameters in quick and full mode, with ``seeds``;
+    - ``points(**params)``: the settings behind each curve's markers (curve -> settings),
+      which are the figure's sweep;
+    - ``draw(markers=..., note=..., **params)``: the figure (theory curves and the stored
+      markers ``{curve: (x, mean, sem)}`` at x = the settings' ``field``), called without the
+      ``marker_only`` parameters (which only say where the markers are);
+    - the report lists the parameters, a configuration among them by its fields (less the
+      ``hidden`` ones, set per marker), the seeds, the ``family`` and the ``theory``;
+    - ``figure``: the rest of :class:`Figure` (title, source, claim, claims...).
+    """
+    def args(quick: bool) -> dict[str, Any]:
+        return {k: v for k, v in params[quick].items() if k != "seeds"}
+
+    def curves(quick: bool) -> Mapping[Any, Sequence[Any]]:
+        return points(**args(quick))
+
     def sweep(quick: bool) -> Sweep:
-        settings = tuple(s for group in curves(name, quick).values() for s in group)
-        return Sweep(f"{name}{'-quick' if quick else ''}", settings, seeds=seeds(quick))
-    return sweep
+        settings = tuple(s for group in curves(quick).values() for s in group)
+        return Sweep(f"{name}{'-quick' if quick else ''}", settings, seeds=params[quick]["seeds"])
+
+    def drawing(stored: list[Point], quick: bool) -> Drawing:
+        p = args(quick)
+        fig = draw(markers=curve_markers(curves(quick), stored, field),
+                   note=monte_carlo_note(stored) if stored else "",
+                   **{k: v for k, v in p.items() if k not in marker_only})
+        report: dict[str, Any] = {}
+        for key, value in p.items():
+            if hasattr(value, "to_dict"):
+                report.update({k: v for k, v in value.to_dict().items()
+                               if v is not None and k not in (*p, *hidden)})
+            else:
+                report[key] = describe(value)
+        report.update(seeds=params[quick]["seeds"], family=family, theory=theory)
+        return Drawing(fig, axes_curves(fig, "main", field), report)
+
+    return Figure(name=name, sweep=sweep, draw=drawing, **figure)
 
 
 # -- helpers for draw functions --------------------------------------------------------------

@@ -12,27 +12,15 @@ sweep and the drawing agree on every marker.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..sweep import Point, Sweep
 from ..tails import laws
-from ..tails.config import TailsSetting
 from ..tails.hutter import tail_mass
 from . import tails_drawing as D
 from .claims import Check, Claim, Evidence, agrees_with_theory
-from .registry import (
-    Drawing,
-    Figure,
-    axes_curves,
-    curve_markers,
-    curves_sweep,
-    describe,
-    monte_carlo_note,
-    register,
-)
+from .registry import curves_figure, register
 
 BETA = 2.0
 
@@ -40,54 +28,27 @@ BETA = 2.0
 # what T = 1e4 does (multinomial counts over a capped support).
 PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
     "tails-double-scaling": {
-        True: {"ks": (10, 100), "sim_T": np.logspace(2, 8, 7), "seeds": 20},
-        False: {"ks": (10, 100, 1000), "sim_T": np.logspace(2, 9, 15), "seeds": 100}},
+        True: {"beta": BETA, "ks": (10, 100), "sim_T": np.logspace(2, 8, 7), "seeds": 20},
+        False: {"beta": BETA, "ks": (10, 100, 1000), "sim_T": np.logspace(2, 9, 15),
+                "seeds": 100}},
     "tails-narrowing": {
-        True: {"temperatures": (1.0, 0.8, 0.6), "sim_T": np.logspace(2, 8, 7), "seeds": 20},
-        False: {"temperatures": (1.0, 0.8, 0.6, 0.4), "sim_T": np.logspace(2, 9, 15),
+        True: {"beta": BETA, "temperatures": (1.0, 0.8, 0.6), "sim_T": np.logspace(2, 8, 7),
+               "seeds": 20},
+        False: {"beta": BETA, "temperatures": (1.0, 0.8, 0.6, 0.4), "sim_T": np.logspace(2, 9, 15),
                 "seeds": 100}},
     "tails-mixing": {
-        True: {"k": 100, "pis": (0.01, 0.1), "sim_T": np.logspace(3, 9, 7), "seeds": 20},
-        False: {"k": 100, "pis": (0.001, 0.01, 0.1), "sim_T": np.logspace(3, 9, 13),
+        True: {"beta": BETA, "k": 100, "pis": (0.01, 0.1), "sim_T": np.logspace(3, 9, 7),
+               "seeds": 20},
+        False: {"beta": BETA, "k": 100, "pis": (0.001, 0.01, 0.1), "sim_T": np.logspace(3, 9, 13),
                 "seeds": 100}},
     "tails-generations": {
-        True: {"T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8), "seeds": 20},
-        False: {"T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8, 16, 32), "seeds": 100}},
+        True: {"beta": BETA, "T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8), "seeds": 20},
+        False: {"beta": BETA, "T0": 1e4, "T": 1e8, "n": (1, 2, 4, 8, 16, 32), "seeds": 100}},
     "tails-shifted-scaling": {
-        True: {"n": (0, 1, 4), "sim_T": np.logspace(3, 7, 5), "seeds": 20},
-        False: {"n": (0, 1, 4, 16), "sim_T": np.logspace(3, 9, 13), "seeds": 100}},
+        True: {"beta": BETA, "n": (0, 1, 4), "sim_T": np.logspace(3, 7, 5), "seeds": 20},
+        False: {"beta": BETA, "n": (0, 1, 4, 16), "sim_T": np.logspace(3, 9, 13), "seeds": 100}},
 }
-POINTS = {"tails-double-scaling": D.double_scaling_points, "tails-narrowing": D.narrowing_points,
-          "tails-mixing": D.mixing_points, "tails-generations": D.generations_points,
-          "tails-shifted-scaling": D.shifted_scaling_points}
-DRAW = {"tails-double-scaling": D.double_scaling_figure, "tails-narrowing": D.narrowing_figure,
-        "tails-mixing": D.mixing_figure, "tails-generations": D.generations_figure,
-        "tails-shifted-scaling": D.shifted_scaling_figure}
-
-
-def _params(name: str, quick: bool, *drop: str) -> dict[str, Any]:
-    return {k: v for k, v in PARAMS[name][quick].items() if k not in ("seeds", *drop)}
-
-
-def _curves(name: str, quick: bool) -> dict[Any, list[TailsSetting]]:
-    return POINTS[name](beta=BETA, **_params(name, quick))
-
-
-def _sweep_for(name: str) -> Callable[[bool], Sweep]:
-    return curves_sweep(name, _curves, lambda quick: PARAMS[name][quick]["seeds"])
-
-
-def _draw_for(name: str, field: str) -> Callable[[list[Point], bool], Drawing]:
-    def draw(points: list[Point], quick: bool) -> Drawing:
-        markers = curve_markers(_curves(name, quick), points, field)
-        fig = DRAW[name](beta=BETA, markers=markers, note=monte_carlo_note(points) if points else "",
-                         **_params(name, quick, "sim_T"))  # sim_T: where the markers are
-        params = {"beta": BETA, **{k: describe(v) for k, v in _params(name, quick).items()},
-                  "seeds": PARAMS[name][quick]["seeds"], "family": "tails",
-                  "theory": "exact Hutter error tails.test_error (spec TG eq. (A.2)); "
-                            "dashed: asymptotic laws"}
-        return Drawing(fig, axes_curves(fig, "main", field), params)
-    return draw
+THEORY = "exact Hutter error tails.test_error (spec TG eq. (A.2)); dashed: asymptotic laws"
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> float:
@@ -203,52 +164,57 @@ def shifted_scaling(ev: Evidence) -> Check:
 AGREES = agrees_with_theory(z=4.0, relative=1e-3)
 
 FIGURES = [
-    register(Figure(
-        name="tails-double-scaling",
+    register(curves_figure(
+        "tails-double-scaling", params=PARAMS["tails-double-scaling"], field="T",
+        points=D.double_scaling_points, draw=D.double_scaling_figure,
+        family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Tail cutting: error vs T, clean and top-k cut training data",
         source="spec TG §A.7.1, eqs. (A.3), (A.7)-(A.8)",
         claim="With the tail cut at rank k the error follows the clean law T^-c until "
               "T ~ k^β, then plateaus at Σ_{i>k} p_i (double scaling law); clean data keeps "
               "falling like T^-c with c = 1 - 1/β.",
-        sweep=_sweep_for("tails-double-scaling"), draw=_draw_for("tails-double-scaling", "T"),
         claims=(Claim("double-scaling", "Tail cuts plateau at Σ_{i>k} p_i after T ~ k^β, while "
                       "clean data keep falling like T^-c.", double_scaling), AGREES))),
-    register(Figure(
-        name="tails-narrowing",
+    register(curves_figure(
+        "tails-narrowing", params=PARAMS["tails-narrowing"], field="T",
+        points=D.narrowing_points, draw=D.narrowing_figure,
+        family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Tail narrowing by temperature: error vs T, one curve per τ",
         source="spec TG §A.7.1, eqs. (A.6), (A.12)-(A.13)",
         claim="Training on a Zipf law narrowed to β/τ (temperature τ < 1) slows the scaling "
               "law to T^-cτ: the lower the temperature, the smaller the slope.",
-        sweep=_sweep_for("tails-narrowing"), draw=_draw_for("tails-narrowing", "T"),
         claims=(Claim("narrowed-slope", "Temperature τ slows the scaling law to T^-cτ.",
                       narrowing), AGREES))),
-    register(Figure(
-        name="tails-mixing",
+    register(curves_figure(
+        "tails-mixing", params=PARAMS["tails-mixing"], field="T",
+        points=D.mixing_points, draw=D.mixing_figure,
+        family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Mixing a clean fraction π into tail-cut data: plateau, then recovery",
         source="spec TG §A.7.1, eqs. (A.19)-(A.20)",
         claim="With a fraction π of clean data the error plateaus like the cut data after "
               "T ~ k^β, then recovers along the clean law once T ≳ k^β/π (grokking).",
-        sweep=_sweep_for("tails-mixing"), draw=_draw_for("tails-mixing", "T"),
         claims=(Claim("grokking", "With a clean fraction π the error plateaus, then recovers "
                       "along the clean law once T ≳ k^β/π.", mixing_groks), AGREES))),
-    register(Figure(
-        name="tails-generations",
+    register(curves_figure(
+        "tails-generations", params=PARAMS["tails-generations"], field="generations",
+        points=D.generations_points, draw=D.generations_figure,
+        family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Error against generations under mechanisms A, B, C",
         source="spec TG §A.3, §A.7.1",
         claim="Each generation of retraining on the previous generator's T0 samples loses "
               "more of the tail: the error grows with the number of generations n under "
               "every mechanism.",
-        sweep=_sweep_for("tails-generations"), draw=_draw_for("tails-generations", "generations"),
         claims=(Claim("grows-with-generations", "The error grows with the number of generations "
                       "under every mechanism.", generations_grow), AGREES))),
-    register(Figure(
-        name="tails-shifted-scaling",
+    register(curves_figure(
+        "tails-shifted-scaling", params=PARAMS["tails-shifted-scaling"], field="T",
+        points=D.shifted_scaling_points, draw=D.shifted_scaling_figure,
+        family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Shifted scaling law: mechanism C with T0 = T, one curve per generation count n",
         source="spec TG §A.3, eq. (A.16)",
         claim="When every generator of the chain is trained on as many samples as the model "
               "downstream (T0 = T), n generations keep the clean scaling law T^-c but raise "
               "its prefactor by K_n/K_0.",
-        sweep=_sweep_for("tails-shifted-scaling"), draw=_draw_for("tails-shifted-scaling", "T"),
         claims=(Claim("shifted-scaling", "With T0 = T the error keeps the clean slope -c and "
                       "its prefactor rises to K_n/K_0.", shifted_scaling), AGREES))),
 ]
