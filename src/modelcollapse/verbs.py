@@ -17,6 +17,7 @@ the same numbers bit for bit (:mod:`modelcollapse.seeds`).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -106,9 +107,10 @@ def seed_summary(family: str, outputs: Sequence[dict[str, Any]], seed: int, meth
 
 def run_seeds(job: Callable[[int], Any], seeds: int, *, workers: int = 1, blas_threads: int = 1,
               progress: bool | None = None, desc: str = "seeds") -> list[Any]:
-    """``[job(0), ..., job(seeds - 1)]``, in this process or in ``workers`` processes, each
-    with ``blas_threads`` BLAS threads (``job`` must pickle for workers > 1)."""
-    workers = int(check_number("workers", workers, low=1, integer=True))
+    """``[job(0), ..., job(seeds - 1)]``, in this process or in ``workers`` processes (at most
+    one per CPU core), each with ``blas_threads`` BLAS threads (``job`` must pickle for
+    workers > 1)."""
+    workers = min(int(check_number("workers", workers, low=1, integer=True)), os.cpu_count() or 1)
     blas_threads = int(check_number("blas_threads", blas_threads, low=1, integer=True))
     bar = tqdm(total=seeds, desc=desc, unit="seed", file=sys.stderr, delay=PROGRESS_DELAY,
                disable=None if progress is None else not progress)

@@ -179,3 +179,30 @@ def test_claims_are_printed_as_each_figure_finishes_and_check_fails_the_run(clai
         ("positive", True), ("negative", False), ("broken", False)]
     page = (tmp_path / "out" / "index.html").read_text()
     assert "1/3 FAILED" in page and "Errors are negative." in page and "largest mean = " in page
+
+
+def test_the_report_escapes_whatever_report_json_holds(tmp_path):
+    """A crafted report.json cannot inject markup or links into index.html."""
+    from modelcollapse.reproduce.report import render
+
+    evil = "<script>alert(7)</script>"
+    entry = {"name": "x", "title": evil, "source": evil, "claim": evil, "quick": True,
+             "files": {"png": "javascript:alert(1)", "csv": "x.csv"}, "parameters": {evil: evil},
+             "comparison": {"points": evil, "max_rel_error": evil, "median_rel_error": 0.1,
+                            "within_error_bar": 1.0},
+             "study": evil, "tasks": evil, "computed": evil, "seconds": evil, "backend": evil,
+             "finished": evil, "verdicts": [{"name": evil, "statement": evil, "passed": False,
+                                             "measured": {evil: evil}, "tolerance": evil}]}
+    page = render({"x": entry})
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "href='javascript" not in page and "src=\"javascript" not in page
+    assert "<a href='x.csv'>x.csv</a>" in page
+
+
+def test_a_report_json_that_is_not_a_manifest_is_refused_not_overwritten(tmp_path):
+    from modelcollapse.reproduce.report import load_entries
+
+    (tmp_path / "report.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match="^out: .*report.json is not a modelcollapse report"):
+        load_entries(tmp_path)
+    assert (tmp_path / "report.json").read_text() == "[1, 2]"

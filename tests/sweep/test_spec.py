@@ -98,3 +98,27 @@ def test_a_spectrum_object_is_stored_in_full_and_rebuilt():
     assert Setting.from_dict(task.config) == task.setting
     other = Setting(d=3, n=10, spectrum=Spectrum.from_eigenvalues([3.0, 1.0], [2, 1]))
     assert Sweep.grid("t", other, n=[10]).tasks()[0].key == task.key
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('seeds = 1e12\n[base]\nd = 5\nn = 10\n', r"^seeds: 1 settings x 1000000000000 seeds = 1e\+12 tasks"),
+    ('[base]\nd = 5\n[grid]\nn = {start = 1, stop = 1e9, num = 100000000}\n', "^n.num must be <= 1e"),
+    ('[base]\nd = 5\n[grid]\nn = {start = 1, stop = 1e9, num = 10000}\n'
+     'p2 = {start = 0, stop = 1, num = 10000}\n', r"^grid: 10000 n x 10000 p2 = 1e\+08 tasks"),
+])
+def test_a_study_too_large_to_hold_is_refused_before_anything_is_built(tmp_path, text, message):
+    """Budgets before work: the grid and the task count are sized before they are built."""
+    path = tmp_path / "big.toml"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        Sweep.from_toml(path)
+
+
+def test_workers_are_capped_at_the_cores():
+    import os
+
+    from modelcollapse.sweep import LocalBackend
+
+    cores = os.cpu_count() or 1
+    assert LocalBackend(1000).workers == cores and LocalBackend(1000).name == f"local:{cores}"
+    assert LocalBackend(1).workers == 1

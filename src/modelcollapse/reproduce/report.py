@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import platform
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,8 +46,19 @@ class FigureEntry:
 
 
 def load_entries(out: Path) -> dict[str, dict[str, Any]]:
+    """The entries of ``out/report.json``; a file that is not a report manifest is refused
+    rather than overwritten."""
     path = out / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else {}
+    if not path.exists():
+        return {}
+    try:
+        entries = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        entries = None
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
+        raise ValueError(f"out: {path} is not a modelcollapse report manifest; move it away or "
+                         "choose another --out")
+    return entries
 
 
 def write_report(out: Path, entry: FigureEntry) -> Path:
@@ -71,6 +83,27 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _num(value: Any, spec: str) -> str:
+    """A number as ``spec`` formats it; anything else (a hand-edited report.json) as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return format(value, spec)
+        except ValueError:  # e.g. a float where an integer was expected
+            return html.escape(str(value))
+    return html.escape(str(value))
+
+
+def _local(name: str) -> str:
+    """``name`` if it is a file name in the report's directory, else empty: a link or image
+    never leaves the directory (no scheme such as javascript:, no path)."""
+    return name if isinstance(name, str) and re.fullmatch(r"[\w.\-]+", name) else ""
+
+
+def _link(name: str) -> str:
+    local = _local(name)
+    return f"<a href='{html.escape(local)}'>{html.escape(local)}</a>" if local else html.escape(str(name))
+
+
 def _verdict_table(verdicts: list[dict[str, Any]]) -> str:
     """The figure's claims as checked in this run: verdict, statement, numbers, tolerance."""
     if not verdicts:
@@ -81,8 +114,8 @@ def _verdict_table(verdicts: list[dict[str, Any]]) -> str:
         status = "held" if v["passed"] else "FAILED"
         numbers = (f"could not be evaluated: {v['error']}" if v.get("error") else
                    "; ".join(f"{k} = {_fmt(x)}" for k, x in v["measured"].items()))
-        rows.append(f"<tr><td class='{status}'>{status}</td><td>{esc(v['statement'])}</td>"
-                    f"<td>{esc(numbers)}</td><td>{esc(v['tolerance'])}</td></tr>")
+        rows.append(f"<tr><td class='{status}'>{status}</td><td>{esc(str(v['statement']))}</td>"
+                    f"<td>{esc(numbers)}</td><td>{esc(str(v['tolerance']))}</td></tr>")
     return ("<table class='claims'><caption>Claims checked on this run's data</caption>"
             "<tr><th>verdict</th><th>claim</th><th>measured</th><th>tolerance</th></tr>"
             + "".join(rows) + "</table>")
@@ -94,8 +127,9 @@ def render(entries: dict[str, dict[str, Any]]) -> str:
     for e in entries.values():
         c = e["comparison"]
         if c.get("points"):
-            cells = (f"<td>{c['points']}</td><td>{c['max_rel_error']:.1%}</td>"
-                     f"<td>{c['median_rel_error']:.1%}</td><td>{c['within_error_bar']:.0%}</td>")
+            cells = (f"<td>{_num(c['points'], 'd')}</td><td>{_num(c['max_rel_error'], '.1%')}</td>"
+                     f"<td>{_num(c['median_rel_error'], '.1%')}</td>"
+                     f"<td>{_num(c['within_error_bar'], '.0%')}</td>")
         else:
             cells = "<td>0</td><td colspan=3>no comparable point</td>"
         verdicts = e.get("verdicts", [])
@@ -105,17 +139,18 @@ def render(entries: dict[str, dict[str, Any]]) -> str:
                        else "<td>none</td>")
         rows.append(f"<tr><td><a href='#{esc(e['name'])}'>{esc(e['name'])}</a></td>{cells}"
                     f"{claims_cell}<td>{'quick' if e['quick'] else 'full'}</td>"
-                    f"<td>{e['tasks']}</td><td>{e['seconds']:.0f} s</td></tr>")
+                    f"<td>{_num(e['tasks'], 'd')}</td><td>{_num(e['seconds'], '.0f')} s</td></tr>")
         params = "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(_fmt(v))}</td></tr>"
                          for k, v in e["parameters"].items())
-        files = " · ".join(f"<a href='{esc(f)}'>{esc(f)}</a>" for f in e["files"].values())
+        files = " · ".join(_link(f) for f in e["files"].values())
         sections.append(f"""
 <section id="{esc(e['name'])}">
   <h2>{esc(e['name'])}: {esc(e['title'])}</h2>
   <p class="claim"><b>Claim.</b> {esc(e['claim'])} <i>({esc(e['source'])})</i></p>
-  <img src="{esc(e['files']['png'])}" alt="{esc(e['title'])}">
+  <img src="{esc(_local(e['files']['png']))}" alt="{esc(e['title'])}">
   <p>Files: {files}. Study <code>{esc(e['study'])}</code> in the results store:
-     {e['tasks']} tasks ({e['computed']} computed in this run, on {esc(e['backend'])});
+     {_num(e['tasks'], 'd')} tasks ({_num(e['computed'], 'd')} computed in this run, on
+     {esc(e['backend'])});
      finished {esc(e['finished'])}.</p>
   {_verdict_table(verdicts)}
   <table class="params"><caption>Parameters</caption>{params}</table>

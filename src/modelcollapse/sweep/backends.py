@@ -66,15 +66,18 @@ class Backend(Protocol):
 
 
 class LocalBackend:
-    """``workers`` local processes (default: all CPUs) via ProcessPoolExecutor."""
+    """``workers`` local processes via ProcessPoolExecutor: by default, and at most, one per
+    CPU core (a larger request is capped there)."""
 
     def __init__(self, workers: int | None = None) -> None:
+        cores = os.cpu_count() or 1
         if workers is None:
-            workers = os.cpu_count() or 1
+            workers = cores
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
-        self.workers = workers
-        self.name = f"local:{workers}"
+        # more processes than cores only add memory and contention (tasks are CPU-bound)
+        self.workers = min(workers, cores)
+        self.name = f"local:{self.workers}"
 
     def run(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]:
         if not tasks:

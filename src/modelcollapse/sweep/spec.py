@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
@@ -49,6 +50,9 @@ from ..config import check_number
 from ..family import DEFAULT, Family, family_of, get
 
 TASKS: tuple[str, ...] = ("simulate", "theory")
+# The most tasks one study may hold: its task list and keys are built in memory (about a
+# kilobyte a task), so a larger study is refused before anything is built; split it.
+MAX_TASKS = 1_000_000
 # Bumped if the meaning of a stored result changes, so old rows are not reused by mistake.
 # Version 1 hashed the task's import path; version 2 the family's name (see store.migrate).
 KEY_VERSION = 2
@@ -145,6 +149,8 @@ class Sweep:
                                                                low=0, integer=True)))
         if not self.settings:
             raise ValueError("grid: the sweep has no settings")
+        _check_budget("seeds", len(self.settings) * self.seeds,
+                      f"{len(self.settings)} settings x {self.seeds} seeds")
         for setting in self.settings:
             check_runnable(setting, self.task, self.method)
         unique = tuple(dict.fromkeys(self.settings))
@@ -206,6 +212,8 @@ class Sweep:
         for block in blocks:
             _check_fields("grid", block, family.config)
             axes = {k: axis_values(k, v, family) for k, v in block.items()}
+            _check_budget("grid", math.prod(len(v) for v in axes.values()),
+                          " x ".join(f"{len(v)} {k}" for k, v in axes.items()))
             merged = {**base_fields, **{k: v[0] for k, v in axes.items()}}
             for key in required:
                 if key not in merged:
@@ -216,6 +224,12 @@ class Sweep:
                     str(data.get("task", "simulate")), str(data.get("method", "auto")))
         object.__setattr__(sweep, "spec", {**sweep.spec, "source": dict(data)})
         return sweep
+
+
+def _check_budget(name: str, tasks: int, what: str) -> None:
+    if tasks > MAX_TASKS:
+        raise ValueError(f"{name}: {what} = {tasks:.3g} tasks, more than one study holds "
+                         f"({MAX_TASKS:.0e}); split it into several studies")
 
 
 def _check_fields(where: str, values: Mapping[str, Any], cls: type) -> None:
@@ -233,7 +247,7 @@ def axis_values(name: str, raw: Any, family: Family) -> list[Any]:
         extra = sorted(set(raw) - {"start", "stop", "num", "log"})
         if extra or not {"start", "stop", "num"} <= set(raw):
             raise ValueError(f"{name}: a range needs start, stop, num (and optional log)")
-        num = int(check_number(f"{name}.num", raw["num"], low=1, integer=True))
+        num = int(check_number(f"{name}.num", raw["num"], low=1, high=MAX_TASKS, integer=True))
         start = check_number(f"{name}.start", raw["start"])
         stop = check_number(f"{name}.stop", raw["stop"])
         if raw.get("log", False):
