@@ -37,7 +37,7 @@ class ConfigBase:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, for JSON output, sweep files and the results store."""
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -56,11 +56,12 @@ class ConfigBase:
         return cls(**{k: _unplain(cls.NESTED.get(k), v) for k, v in data.items()})
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """One field's value as plain data: an object by its ``to_dict()``, a tuple as a list."""
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import re
 import typing
 from collections.abc import Callable, Mapping
@@ -88,25 +89,35 @@ class Family:
     def run(self, config: Any, seed_index: int, base_seed: int = 0, method: str = "auto") -> Any:
         """``run_one`` for one seed, with ``method`` checked against :attr:`methods`."""
         self.check(config)
-        if method not in self.methods:
-            raise ValueError(f"method: {self.name} offers {', '.join(self.methods)}, "
-                             f"got {method!r}")
+        self.check_method(method)
         if len(self.methods) == 1:
             return self.run_one(config, seed_index, base_seed)
         return self.run_one(config, seed_index, base_seed, method=method)
 
-    def theory(self, config: Any) -> Any:
-        """``predict(config)``; a ValueError if the family has no theory."""
+    def theory(self, config: Any, **axes: Any) -> Any:
+        """``predict(config, **axes)``; a ValueError if the family has no theory, or if its
+        theory takes no grid ``axes`` (arrays overriding numeric fields)."""
         self.check(config)
         if self.predict is None:
             raise ValueError(f"theory: the {self.name} family has no theory "
                              "(only simulation or training)")
-        return self.predict(config)
+        if axes:
+            try:
+                inspect.signature(self.predict).bind(config, **axes)
+            except TypeError:
+                raise ValueError(f"axes: the {self.name} family's theory takes no grid axes; "
+                                 "call it once per configuration") from None
+        return self.predict(config, **axes)
 
     def check(self, config: Any) -> None:
         if type(config) is not self.config:
             raise ValueError(f"setting: the {self.name} family takes a {self.config.__name__}, "
                              f"got {type(config).__name__}")
+
+    def check_method(self, method: str) -> None:
+        if method not in self.methods:
+            raise ValueError(f"method: {self.name} offers {', '.join(self.methods)}, "
+                             f"got {method!r}")
 
     def from_dict(self, data: Mapping[str, Any]) -> Any:
         return self.config.from_dict(data)

@@ -67,6 +67,19 @@ class Result:
         return out
 
 
+def mean_sem(values: Any) -> tuple[Any, Any]:
+    """Mean over seeds (axis 0) and its standard error std/sqrt(k); NaN for a single seed.
+
+    >>> mean_sem(np.array([1.0, 3.0]))
+    (np.float64(2.0), np.float64(1.0))
+    """
+    values = np.asarray(values, dtype=float)
+    k = values.shape[0]
+    sem = (values.std(axis=0, ddof=1) / np.sqrt(k) if k > 1
+           else np.full(values.shape[1:], np.nan))
+    return values.mean(axis=0), sem
+
+
 def result_dict(result: Any) -> dict[str, Any]:
     """A family's raw answer as plain JSON data: a number, a dict holding ``test_error``, or
     an object whose ``to_dict()`` (or dataclass fields) give one. Infinite and NaN values
@@ -79,18 +92,20 @@ def result_dict(result: Any) -> dict[str, Any]:
         result = asdict(result)
     if not isinstance(result, dict) or "test_error" not in result:
         raise TypeError(f"a family must return a number or a dict with test_error, got {result!r}")
-    return {k: _json_value(v) for k, v in result.items()}
+    return {k: json_value(v) for k, v in result.items()}
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A value as JSON data: arrays and NumPy scalars as lists and Python numbers, infinite
+    and NaN floats as None (JSON has no inf; a result's note says why it is missing)."""
     if isinstance(value, np.ndarray):
-        return [_json_value(v) for v in value.tolist()]
+        return [json_value(v) for v in value.tolist()]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value
 
 

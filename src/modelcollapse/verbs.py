@@ -31,7 +31,7 @@ from tqdm import tqdm
 
 from .config import check_number
 from .family import family_of
-from .result import Result, as_result, result_dict
+from .result import Result, as_result, mean_sem, result_dict
 
 # The progress bar appears once a run has taken this long (seconds).
 PROGRESS_DELAY = 2.0
@@ -44,18 +44,7 @@ def predict(config: Any, **axes: Any) -> Result:
     family's theory supports it (the strong-model-collapse ``predict`` does).
     """
     family = family_of(config)
-    if axes:
-        family.check(config)
-        if family.predict is None:
-            family.theory(config)  # raises: no theory
-        try:
-            raw = family.predict(config, **axes)  # type: ignore[misc]
-        except TypeError:
-            raise ValueError(f"axes: the {family.name} family's theory takes no grid axes; "
-                             "call it once per configuration") from None
-    else:
-        raw = family.theory(config)
-    return as_result(raw, family.name)
+    return as_result(family.theory(config, **axes), family.name)
 
 
 def simulate(config: Any, seeds: int = 20, seed: int = 0, method: str = "auto",
@@ -71,9 +60,7 @@ def simulate(config: Any, seeds: int = 20, seed: int = 0, method: str = "auto",
     seeds = int(check_number("seeds", seeds, low=1, integer=True))
     seed = int(check_number("seed", seed, low=0, integer=True))
     family.check(config)
-    if method not in family.methods:
-        raise ValueError(f"method: {family.name} offers {', '.join(family.methods)}, "
-                         f"got {method!r}")
+    family.check_method(method)
     chosen = family.resolve(config, method) if family.resolve else method
     start = time.perf_counter()
     outputs = run_seeds(partial(_run_seed, config, base_seed=seed, method=chosen), seeds,
@@ -94,15 +81,15 @@ def seed_summary(family: str, outputs: Sequence[dict[str, Any]], seed: int, meth
     returned become parts (their seed means, or the value itself where all seeds agree)."""
     errors = np.array([np.nan if o["test_error"] is None else o["test_error"] for o in outputs],
                       dtype=float)
-    k = errors.size
-    sem = float(errors.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan")
+    mean, sem = mean_sem(errors)
     shared = [key for key in outputs[0] if key != "test_error" and all(
         isinstance(o.get(key), int | float) and not isinstance(o.get(key), bool) for o in outputs)]
     parts = {}
     for key in shared:  # a value every seed shares (a support size, a count) is kept as it is
         values = [o[key] for o in outputs]
         parts[key] = values[0] if len(set(values)) == 1 else float(np.mean(values))
-    return Result(float(errors.mean()), family, sem, k, parts, errors, seed, method, seconds)
+    return Result(float(mean), family, float(sem), errors.size, parts, errors, seed, method,
+                  seconds)
 
 
 def run_seeds(job: Callable[[int], Any], seeds: int, *, workers: int = 1, blas_threads: int = 1,

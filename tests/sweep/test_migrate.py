@@ -19,7 +19,8 @@ from threadpoolctl import threadpool_limits
 from modelcollapse import GenerationsSetting, Setting
 from modelcollapse.experiments.lm_config import QUICK_RECIPE, LMPoint
 from modelcollapse.experiments.points import ImagesPoint
-from modelcollapse.sweep import LocalBackend, Store, Sweep, compute, result_dict, run_sweep
+from modelcollapse.result import result_dict
+from modelcollapse.sweep import LocalBackend, Store, Sweep, compute, run_sweep
 from modelcollapse.tails import TailsSetting
 
 FIXTURES = Path(__file__).parent / "fixtures"

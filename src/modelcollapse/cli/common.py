@@ -18,6 +18,7 @@ import numpy as np
 
 from ..config import MODELS, Setting
 from ..family import Family, get
+from ..result import json_value
 
 # The Setting flags of the smc shape (``predict --d D --n N ...``); with a FAMILY, --set
 # takes their place. The first four are required when no FAMILY is named.
@@ -219,22 +220,10 @@ def family_config(family: Family, items: list[str]) -> Any:
         raise ValueError(f"{family.name}: {err}") from None
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return _plain(value.tolist())
-    if isinstance(value, list):
-        return [_plain(v) for v in value]  # a seed whose error is NaN: null, not invalid JSON
-    if isinstance(value, np.generic):
-        return _plain(value.item())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # JSON has no inf; the result's "note" says why the value is missing
-    return value
-
-
 def emit(result: dict[str, Any], as_json: bool, title: str) -> None:
     """Print a result as one JSON object or as a short aligned table."""
     if as_json:
-        print(json.dumps({k: _plain(v) for k, v in result.items()}, allow_nan=False))
+        print(json.dumps({k: json_value(v) for k, v in result.items()}, allow_nan=False))
         return
     print(title)
     width = max(len(k) for k in result)
@@ -244,5 +233,5 @@ def emit(result: dict[str, Any], as_json: bool, title: str) -> None:
         if isinstance(value, float | np.floating):
             text = f"{value:.6g}"
         else:
-            text = str(_plain(value))
+            text = str(json_value(value))
         print(f"  {key:<{width}}  {text}")

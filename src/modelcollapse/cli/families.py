@@ -15,6 +15,8 @@ import typing
 from dataclasses import MISSING, fields
 from typing import Any
 
+from ..configbase import plain
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -38,7 +40,7 @@ def describe(family: Any) -> dict[str, Any]:
         default = None if required else (f.default if f.default_factory is MISSING
                                          else f.default_factory())
         rows.append({"name": f.name, "type": type_text(hints[f.name]), "required": required,
-                     "default": _default(default)})
+                     "default": plain(default)})
     missing = family.missing()
     return {"name": family.name, "title": family.title, "theory": family.predict is not None,
             "methods": list(family.methods), "fields": rows, "requires": list(family.requires),
@@ -57,14 +59,6 @@ def type_text(hint: Any) -> str:
     if hint is type(None):
         return "None"
     return getattr(hint, "__name__", str(hint))
-
-
-def _default(value: Any) -> Any:
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, tuple | list):
-        return [_default(v) for v in value]
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 from ..generations import GenerationsSetting
 from ..generations.exact import ols_increment, optimal_ridge
 from ..generations.power_law import fast_rate, slow_rate
+from ..result import mean_sem
 from . import generations_drawing as D
 from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import curves_figure, register
@@ -89,8 +90,8 @@ def ridge_u_shape(ev: Evidence) -> Check:
         at = ev.values(generations=n, ridge=lam[i])
         margins = []
         for j in (0, lam.size - 1):
-            diff = ev.values(generations=n, ridge=lam[j]) - at
-            margins.append(float(diff.mean() / (diff.std(ddof=1) / np.sqrt(diff.size))))
+            mean, sem = mean_sem(ev.values(generations=n, ridge=lam[j]) - at)
+            margins.append(float(mean / sem))
         held &= min(margins) > 4
         setting = GenerationsSetting.from_dict(
             {k: v for k, v in ev.rows(generations=n, ridge=lam[i])[0].items()

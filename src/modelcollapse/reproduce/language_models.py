@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..experiments.lm_config import QUICK_RECIPE, LMConfig
+from ..result import mean_sem
 from ..sweep import Point, Sweep
 from .claims import Check, Claim, Evidence
 from .registry import ERROR_BAR_SEMS, Drawing, Figure, finish, new_figure, palette, register
@@ -57,9 +58,8 @@ def loss_curve(point: Point) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     curves = [r["curve"] for r in point.results]
     tokens = np.array([c["tokens"] for c in curves[0]], dtype=float)
     losses = np.array([[c["eval_loss"] for c in curve] for curve in curves], dtype=float)
-    sem = (losses.std(axis=0, ddof=1) / np.sqrt(len(losses)) if len(losses) > 1
-           else np.full(tokens.size, np.nan))
-    return tokens, losses.mean(axis=0), sem
+    mean, sem = mean_sem(losses)
+    return tokens, mean, sem
 
 
 def _run(points: list[Point], size: str, p2: float) -> Point | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import Setting
+from ..result import mean_sem
 from ..sweep import Point, Sweep
 from ..theory import predict
 from .claims import Check, Claim, Evidence, agrees_with_theory
@@ -106,9 +107,8 @@ def _excess(ev: Evidence, p2: float, c2: float) -> tuple[np.ndarray, np.ndarray]
     """Mixed minus real-only error at each m (same seeds), and its standard error."""
     real = {r["m"]: r for r in ev.rows(p2=0.0)}
     mixed = sorted(ev.rows(p2=p2, c2=c2), key=lambda r: r["m"])
-    diff = [np.asarray(r["values"]) - np.asarray(real[r["m"]]["values"]) for r in mixed]
-    return (np.array([d.mean() for d in diff]),
-            np.array([d.std(ddof=1) / np.sqrt(d.size) for d in diff]))
+    pairs = [mean_sem(np.asarray(r["values"]) - np.asarray(real[r["m"]]["values"])) for r in mixed]
+    return np.array([m for m, _ in pairs]), np.array([s for _, s in pairs])
 
 
 def _theory_excess(ev: Evidence, p2: float, c2: float) -> np.ndarray:

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ..family import family_of
-from ..sweep import Backend, Point, Store, result_dict, run_sweep
+from ..sweep import Backend, Point, Store, run_sweep
+from ..verbs import predict
 from .claims import Evidence
 from .registry import ERROR_BAR_SEMS, FIGURES, Curve, Figure
 from .report import FigureEntry, write_report
@@ -59,8 +59,8 @@ def figure_names(names: list[str]) -> list[str]:
 
 def predicted_error(setting: Any) -> float:
     """The theory's test error for a configuration of any family with a theory (a
-    ValueError for the others, e.g. the network families)."""
-    return float(result_dict(family_of(setting).theory(setting))["test_error"])
+    ValueError for the others, e.g. the network families); +inf where it diverges."""
+    return float(predict(setting).test_error)
 
 
 def theory_at(points: list[Point]) -> np.ndarray:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Setting, check_number
-from ..result import Result
+from ..result import Result, mean_sem
 from ..seeds import seed_generator
 from ..verbs import run_seeds
 from .direct import direct_errors
@@ -133,7 +133,6 @@ def simulate_ridge_path(setting: Setting, ridges: Any, seeds: int = 20, seed: in
                                         ridges=grid), seeds, workers=workers,
                                 blas_threads=blas_threads, progress=progress,
                                 desc=f"simulate ({method})"))
-    sem = (errors.std(axis=0, ddof=1) / np.sqrt(seeds) if seeds > 1
-           else np.full(grid.shape, np.nan))
-    return Result(errors.mean(axis=0), "smc", sem, seeds, {"ridges": grid}, errors, seed,
+    mean, sem = mean_sem(errors)
+    return Result(mean, "smc", sem, seeds, {"ridges": grid}, errors, seed,
                   method, time.perf_counter() - start)

@@ -24,8 +24,8 @@ from .backends import Backend, DaskBackend, LocalBackend, open_backend
 from .runner import SweepSummary, run_sweep
 from .spec import Sweep, Task
 from .store import DEFAULT_STORE, Point, Store, StoreLockedError
-from .tasks import Outcome, compute, execute, execute_chunk, result_dict
+from .tasks import Outcome, compute, execute, execute_chunk
 
 __all__ = ["DEFAULT_STORE", "Backend", "DaskBackend", "LocalBackend", "Outcome", "Point",
            "Store", "StoreLockedError", "Sweep", "SweepSummary", "Task", "compute", "execute",
-           "execute_chunk", "open_backend", "result_dict", "run_sweep"]
+           "execute_chunk", "open_backend", "run_sweep"]

@@ -3,7 +3,7 @@
 A :class:`Sweep` is written in Python (``Sweep.grid(...)``, ``+`` to join blocks) or in a
 TOML file (``Sweep.from_toml``) and expands into independent :class:`Task` objects, one per
 (configuration, seed index). A configuration is any registered family's configuration type
-(:mod:`modelcollapse.family`; ``modelcollapse sweep --families`` lists them); a sweep file
+(:mod:`modelcollapse.family`; ``modelcollapse families`` lists them); a sweep file
 names the family with ``setting``. A task's ``key`` is a hash of everything its result
 depends on: the family's stable name, the configuration's plain-data form, the seed index,
 the base seed, the task (``"simulate"``: the family's ``run_one``; ``"theory"``: its
@@ -116,9 +116,7 @@ def check_runnable(setting: Any, kind: str, method: str) -> Family:
         raise ValueError(f"task: {kind!r} is not a task; choose from {', '.join(TASKS)}")
     if kind == "theory" and family.predict is None:
         raise ValueError(f"task: the {family.name} family has no theory; use task = 'simulate'")
-    if method not in family.methods:
-        raise ValueError(f"method: {family.name} offers {', '.join(family.methods)}, "
-                         f"got {method!r}")
+    family.check_method(method)
     return family
 
 

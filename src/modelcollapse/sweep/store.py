@@ -37,6 +37,7 @@ import duckdb
 import numpy as np
 
 from ..family import get
+from ..result import mean_sem
 from .migrate import migrate_v1, store_version
 from .spec import KEY_VERSION, Sweep, Task
 from .tasks import Outcome
@@ -265,9 +266,8 @@ class Store:
         for rows in groups.values():
             values = np.array([np.nan if r["test_error"] is None else r["test_error"]
                                for r in rows])
-            k = values.size
-            sem = float(values.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan")
-            points.append(Point(rows[0]["config"], float(values.mean()), sem, k, values,
+            mean, sem = mean_sem(values)
+            points.append(Point(rows[0]["config"], float(mean), float(sem), values.size, values,
                                 tuple(r["result"] for r in rows), rows[0]["family"]))
         return points
 
