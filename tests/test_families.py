@@ -186,3 +186,21 @@ def test_a_family_defined_in_the_tests_runs_everywhere(tmp_path):
     assert list(points[1].values) == list(simulate(config, seeds=3).errors)
     with pytest.raises(ValueError, match="^family: 'test-coin' .* clashes"):
         register(Family("test-coin", Coin, coin_one))
+
+
+@pytest.mark.parametrize(("family", "items", "message"), [
+    ("bigram", ["beta=2", "T=1e30"], "^T must be <= "),
+    ("bigram", ["beta=2", "T=10", "contexts=1e12"], "^contexts: .* GiB, more than the 1 GiB"),
+    ("memory", ["beta=2", "T=1e4", "d=1e9"], "^d: .* GiB, more than the 1 GiB"),
+    ("gcd", ["train_size=1e12"], "^train_size: .* GiB, more than the 1 GiB"),
+])
+def test_huge_values_are_refused_before_anything_is_allocated(family, items, message):
+    from modelcollapse.cli.common import family_config
+
+    with pytest.raises(ValueError, match=message):
+        family_config(get(family), items)
+
+
+def test_an_in_process_run_holds_at_most_a_million_seeds():
+    with pytest.raises(ValueError, match="^seeds must be <= 1e\\+06"):
+        simulate(CHEAP["tails"], seeds=10**12)

@@ -49,6 +49,21 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     return x
 
 
+# The largest array one configuration may ask for (float64 entries): 1 GiB, an eighth of
+# what a 2-core, 24 GiB machine can hold several workers of.
+MAX_ARRAY_ELEMENTS = 2**27
+# Sample counts drawn by multinomials must fit a 64-bit integer.
+MAX_COUNT = float(2**62)
+
+
+def check_size(name: str, elements: float, what: str) -> None:
+    """Refuse a configuration whose largest array (``elements`` float64 entries, described by
+    ``what``) would not fit the budget, naming the parameter, before anything is allocated."""
+    if elements > MAX_ARRAY_ELEMENTS:
+        raise ValueError(f"{name}: {what} would need {8 * elements / 2**30:.3g} GiB, more than "
+                         f"the {8 * MAX_ARRAY_ELEMENTS / 2**30:g} GiB one run may use")
+
+
 def _positive(message: str, text: str) -> float:
     try:
         value = float(text)

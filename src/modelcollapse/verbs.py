@@ -35,6 +35,9 @@ from .result import Result, as_result, mean_sem, result_dict
 
 # The progress bar appears once a run has taken this long (seconds).
 PROGRESS_DELAY = 2.0
+# The most seeds one in-process run holds (their outputs are kept); a stored sweep's
+# budget (sweep.spec.MAX_TASKS) is the same.
+MAX_SEEDS = 1_000_000
 
 
 def predict(config: Any, **axes: Any) -> Result:
@@ -57,7 +60,7 @@ def simulate(config: Any, seeds: int = 20, seed: int = 0, method: str = "auto",
     this one) with ``blas_threads`` BLAS threads: the results do not depend on either.
     """
     family = family_of(config)
-    seeds = int(check_number("seeds", seeds, low=1, integer=True))
+    seeds = int(check_number("seeds", seeds, low=1, high=MAX_SEEDS, integer=True))
     seed = int(check_number("seed", seed, low=0, integer=True))
     family.check(config)
     family.check_method(method)

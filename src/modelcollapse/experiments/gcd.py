@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..config import check_number
+from ..config import check_number, check_size
 from ..configbase import ConfigBase
 from ..seeds import seed_generator, seed_integers
 
@@ -66,6 +66,9 @@ class GCDConfig(ConfigBase):
                            int(check_number("generations", self.generations, low=0, integer=True)))
         if self.base < 2:
             raise ValueError(f"base must be >= 2, got {self.base}")
+        for name in ("train_size", "test_size"):  # a row of 2·digits + 1 tokens per pair
+            rows = getattr(self, name)
+            check_size(name, rows * (2 * self.digits + 1), f"{rows} encoded pairs")
         if self.d_model % self.heads:
             raise ValueError(f"heads must divide d_model = {self.d_model}, got {self.heads}")
         object.__setattr__(self, "pi", check_number("pi", self.pi, low=0.0, high=1.0))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ..config import check_number
+from ..config import MAX_COUNT, check_number, check_size
 from ..configbase import ConfigBase
 from ..seeds import seed_generator
 from .hutter import expected_error, power, tail_mass, zipf_probs
@@ -74,7 +74,7 @@ class BigramSetting(ConfigBase):
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         set_("beta", check_number("beta", self.beta, low=1.0, low_open=True))
-        set_("T", check_number("T", self.T, low=1.0))
+        set_("T", check_number("T", self.T, low=1.0, high=MAX_COUNT))
         set_("beta_next", check_number("beta_next", self.beta if self.beta_next is None
                                        else self.beta_next, low=1.0, low_open=True))
         if self.k is not None and self.temperature is not None:
@@ -88,6 +88,8 @@ class BigramSetting(ConfigBase):
             set_("temperature", tau)
         set_("contexts", int(check_number("contexts", self.contexts, low=1, integer=True)))
         set_("vocab", int(check_number("vocab", self.vocab, low=2, integer=True)))
+        check_size("contexts", self.contexts, f"{self.contexts} context probabilities")
+        check_size("vocab", self.vocab, f"{self.vocab} next-token probabilities")
         set_("unseen_error", check_number("unseen_error", self.unseen_error, low=0.0, high=1.0))
 
     def next_token_laws(self) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..config import check_number
+from ..config import MAX_COUNT, check_number, check_size
 from ..configbase import ConfigBase
 from ..seeds import seed_generator
 from .hutter import tail_mass, zipf_probs
@@ -50,12 +50,14 @@ class MemorySetting(ConfigBase):
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         set_("beta", check_number("beta", self.beta, low=1.0, low_open=True))
-        set_("T", check_number("T", self.T, low=1.0))
+        set_("T", check_number("T", self.T, low=1.0, high=MAX_COUNT))
         set_("d", int(check_number("d", self.d, low=1, integer=True)))
         if self.k is not None:
             set_("k", int(check_number("k", self.k, low=1, integer=True)))
         set_("items", int(check_number("items", self.items, low=1, integer=True)))
         set_("outputs", int(check_number("outputs", self.outputs, low=2, integer=True)))
+        check_size("d", self.d * (self.items + self.outputs + self.d),
+                   f"embeddings of {self.items} items and {self.outputs} outputs in R^{self.d}")
         if self.storage not in STORAGE:
             raise ValueError(f"storage must be one of {', '.join(STORAGE)}, got {self.storage!r}")
         if self.embedding not in EMBEDDINGS:
