@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from modelcollapse import GenerationsSetting, Setting, Spectrum, predict, simulate
+from modelcollapse import GenerationsSetting, Setting, Spectrum, WorkflowSetting, predict, simulate
 from modelcollapse.configbase import ConfigBase
 from modelcollapse.experiments.gcd import GCDConfig
 from modelcollapse.experiments.lm_config import LMPoint
@@ -26,6 +26,7 @@ from modelcollapse.sweep import LocalBackend, Store, Sweep, run_sweep
 from modelcollapse.tails import TailsSetting
 from modelcollapse.tails.bigram import BigramSetting
 from modelcollapse.tails.memory import MemorySetting
+from modelcollapse.workflows.gaussian import GaussianSetting
 
 
 def _valid(build):
@@ -75,6 +76,23 @@ STRATEGIES = {
     "lm": _valid(lambda draw: LMPoint(size=draw(st.sampled_from(["micro", "tiny"])),
                                       p2=draw(unit), steps=draw(st.integers(1, 100)))),
     "gcd": _valid(lambda draw: GCDConfig(generations=draw(st.integers(0, 5)), pi=draw(unit))),
+    "workflow": _valid(lambda draw: WorkflowSetting(
+        d=draw(st.integers(1, 40)), T=draw(st.integers(1, 500)), generations=draw(st.integers(0, 5)),
+        sigma=draw(st.floats(0, 2)), ridge=draw(st.floats(0, 2)),
+        design=draw(st.sampled_from(["fresh", "fixed"])), spectrum=draw(spectra),
+        **draw(st.sampled_from([{"workflow": "replace"}, {"workflow": "accumulate"},
+                                {"workflow": "accumulate-subsample"},
+                                {"workflow": "mix", "pi": 0.25},
+                                {"workflow": "verify", "tau": 1.5},
+                                {"workflow": "verify", "tau": float("inf")},
+                                {"workflow": "verify", "tau": 2.0, "verifier": "learned",
+                                 "nv": 30}])))),
+    "gaussian": _valid(lambda draw: GaussianSetting(
+        T=draw(st.integers(2, 10**4)), generations=draw(st.integers(0, 50)), p=draw(st.integers(1, 8)),
+        spectrum=draw(st.sampled_from(["isotropic", "power:1.5"])),
+        **draw(st.sampled_from([{"workflow": "replace"}, {"workflow": "accumulate"},
+                                {"workflow": "accumulate-subsample"},
+                                {"workflow": "mix", "pi": 0.3}])))),
 }
 
 # Families whose per-seed run takes milliseconds: checked end to end through a real sweep.
@@ -84,13 +102,15 @@ CHEAP = {
     "bigram": BigramSetting(beta=2.0, T=1e4, contexts=1 << 10, vocab=1 << 8),
     "memory": MemorySetting(beta=2.0, T=1e3, d=16, items=256),
     "generations": GenerationsSetting(d=8, T=30, T0=(20, 12), generations=2, ridge=0.1),
+    "workflow": WorkflowSetting(d=8, T=30, generations=3, workflow="mix", pi=0.5, ridge=0.1),
+    "gaussian": GaussianSetting(T=20, generations=5, workflow="accumulate", p=3),
 }
 
 
 def test_every_builtin_family_is_covered_by_the_common_checks():
     builtin = {n for n, f in families().items() if f.run_one.__module__.split(".")[0] == "modelcollapse"}
     assert builtin == set(STRATEGIES)
-    assert len(BUILTIN) == 4  # the modules that register them
+    assert len(BUILTIN) == 5  # the modules that register them
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))

@@ -21,8 +21,21 @@ from .result import Result
 from .simulate import simulate_one, simulate_ridge_path  # the package first: the verb wins the name
 from .theory import Prediction
 from .verbs import predict, simulate
+from .workflows import WorkflowSetting
 
-__all__ = ["GenerationsSetting", "Prediction", "Result", "Setting", "Spectrum", "TwoSourceSetting",
-           "predict", "predict_generations", "simulate", "simulate_generations", "simulate_one",
-           "simulate_ridge_path"]
+__all__ = [
+           "GenerationsSetting",
+           "Prediction",
+           "Result",
+           "Setting",
+           "Spectrum",
+           "TwoSourceSetting",
+           "WorkflowSetting",
+           "predict",
+           "predict_generations",
+           "simulate",
+           "simulate_generations",
+           "simulate_one",
+           "simulate_ridge_path",
+]
 __version__ = "0.1.0"

@@ -33,7 +33,8 @@ from typing import Any
 
 # The modules that register the built-in families, in the order they are listed.
 BUILTIN: tuple[str, ...] = ("modelcollapse.smc", "modelcollapse.tails.family",
-                            "modelcollapse.generations.family", "modelcollapse.experiments.family")
+                            "modelcollapse.generations.family", "modelcollapse.experiments.family",
+                            "modelcollapse.workflows.family")
 # The family a sweep file that names none means (and a version-1 store's untyped rows).
 DEFAULT = "smc"
 

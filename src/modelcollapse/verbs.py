@@ -81,18 +81,32 @@ def _run_seed(config: Any, seed_index: int, base_seed: int, method: str) -> Any:
 def seed_summary(family: str, outputs: Sequence[dict[str, Any]], seed: int, method: str,
                  seconds: float) -> Result:
     """Mean and standard error of the per-seed test errors; the other numbers every seed
-    returned become parts (their seed means, or the value itself where all seeds agree)."""
+    returned become parts (their seed means, or the value itself where all seeds agree), and
+    so do curves (a list of numbers per seed, e.g. the error of every generation): their
+    pointwise seed means, with the standard errors as ``<name>_sem``."""
     errors = np.array([np.nan if o["test_error"] is None else o["test_error"] for o in outputs],
                       dtype=float)
     mean, sem = mean_sem(errors)
     shared = [key for key in outputs[0] if key != "test_error" and all(
         isinstance(o.get(key), int | float) and not isinstance(o.get(key), bool) for o in outputs)]
-    parts = {}
+    parts: dict[str, Any] = {}
     for key in shared:  # a value every seed shares (a support size, a count) is kept as it is
         values = [o[key] for o in outputs]
         parts[key] = values[0] if len(set(values)) == 1 else float(np.mean(values))
+    for key in _curves(outputs):  # a curve every seed returns: its mean and standard error
+        mean_curve, sem_curve = mean_sem([o[key] for o in outputs])
+        parts[key], parts[f"{key}_sem"] = mean_curve.tolist(), sem_curve.tolist()
     return Result(float(mean), family, float(sem), errors.size, parts, errors, seed, method,
                   seconds)
+
+
+def _curves(outputs: Sequence[dict[str, Any]]) -> list[str]:
+    """Keys whose value is, for every seed, a list of numbers of one common length."""
+    first = outputs[0]
+    return [key for key, value in first.items() if isinstance(value, list) and value and all(
+        isinstance(o.get(key), list) and len(o[key]) == len(value)
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in o[key])
+        for o in outputs)]
 
 
 def run_seeds(job: Callable[[int], Any], seeds: int, *, workers: int = 1, blas_threads: int = 1,

@@ -3,7 +3,7 @@
 Each subcommand lives in its own module exposing ``register(subparsers)``, which adds a
 parser whose ``handler`` default takes the parsed namespace and returns an exit code.
 Errors: a ``ValueError`` raised while validating or running becomes one line on stderr
-and exit status 2 (argparse does the same for malformed arguments).
+and exit status 2, and so does a malformed argument (:class:`Parser`).
 """
 
 from __future__ import annotations
@@ -12,15 +12,23 @@ import argparse
 import importlib
 import os
 import sys
+import typing
 from collections.abc import Sequence
 
 # Subcommand modules, in the order `modelcollapse --help` lists them.
-COMMANDS: tuple[str, ...] = ("predict", "simulate", "families", "tails", "generations", "sweep",
-                             "reproduce", "results", "experiment")
+COMMANDS: tuple[str, ...] = ("predict", "simulate", "families", "tails", "generations", "workflow",
+                             "sweep", "reproduce", "results", "experiment")
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (the usage is one ``--help`` away)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="modelcollapse",
         description="Predict, simulate and reproduce model collapse under synthetic data.",
     )

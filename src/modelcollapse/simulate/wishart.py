@@ -17,7 +17,7 @@ then cheaper anyway (n·p² < p³), so :func:`draw_group` samples such groups ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -50,9 +50,27 @@ def bartlett_factor(rng: np.random.Generator, dof: int, p: int) -> np.ndarray:
     """Lower-triangular L with L Lᵀ ~ Wishart(dof, I_p) (Bartlett decomposition); dof >= p."""
     if dof < p:
         raise ValueError(f"dof must be >= p for a non-singular Wishart, got dof={dof}, p={p}")
-    factor = np.tril(rng.standard_normal((p, p)), -1)
-    factor[np.diag_indices(p)] = np.sqrt(rng.chisquare(dof - np.arange(p)))
+    normals = rng.standard_normal((p, p))
+    factor = normals * _strictly_lower(p) if p <= _SMALL else np.tril(normals, -1)
+    factor.flat[::p + 1] = np.sqrt(rng.chisquare(dof - np.arange(p)))
     return factor
+
+
+def wishart_root(rng: np.random.Generator, dof: int, p: int) -> np.ndarray:
+    """A p×r matrix B with BBᵀ ~ Wishart(dof, I_p) for any dof >= 0: the Bartlett factor
+    (r = p) when dof >= p, else the dof standard-normal rows themselves, transposed (r = dof)."""
+    if dof < p:
+        return rng.standard_normal((dof, p)).T
+    return bartlett_factor(rng, dof, p)
+
+
+# Below this size a cached mask beats np.tril (a few µs a draw, which small chains notice).
+_SMALL = 32
+
+
+@cache
+def _strictly_lower(p: int) -> np.ndarray:
+    return np.tri(p, p, -1)
 
 
 def times_factor(factor: np.ndarray, matrix: np.ndarray) -> np.ndarray:
