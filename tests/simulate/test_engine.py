@@ -73,7 +73,7 @@ def test_generator_and_weighted_mixing_agree_with_theory():
 
 
 def test_iterative_mixing_approaches_small_phi_theory():
-    """Variant R (spec SMC §5.2); eq. (5.4) is leading order in φ, so take φ = 0.002."""
+    """Variant R (spec SMC §5.2) at φ = 0.002, where the finite-φ law and (5.4) nearly agree."""
     for t in (1, 2, 4):
         setting = Setting(d=D, n=100_000, p2=0.5, c2=1.0, iterations=t)
         assert_agrees(predict(setting).test_error, simulate(setting, seeds=SEEDS))

@@ -71,7 +71,7 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--p2", type=number(), default=None,
                         help="fraction of synthetic training samples, in [0, 1] (required)")
     parser.add_argument("--c2", type=number(), default=None,
-                        help="synthetic-label quality c^2 = E[(x.(w2 - w1))^2] (required)")
+                        help="synthetic-label quality c^2 = E[(x.(w2 - w1))^2] (required unless --n0)")
     parser.add_argument("--sigma", type=number(), default=None,
                         help="label-noise standard deviation (default: 1)")
     parser.add_argument("--ridge", type=number(), default=None,
@@ -116,7 +116,9 @@ def chosen_family(args: argparse.Namespace) -> Family | None:
             raise ValueError("--set: name a FAMILY before it, e.g. "
                              f"`modelcollapse {args.command} tails --set beta=2 --set T=1e4` "
                              "(`modelcollapse families` lists them)")
-        missing = [f"--{name}" for name in SMC_REQUIRED if getattr(args, name) is None]
+        derived = {"c2"} if args.n0 is not None else set()  # an OLS generator's c² is derived
+        missing = [f"--{name}" for name in SMC_REQUIRED
+                   if getattr(args, name) is None and name not in derived]
         if missing:
             raise ValueError(f"the following arguments are required: {', '.join(missing)} "
                              "(or name a FAMILY and give --set KEY=VALUE)")
