@@ -123,7 +123,9 @@ def solve_kappa(n: np.ndarray | float, ridge: np.ndarray | float, spectrum: Spec
     def g(k: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         s1, s2 = spectral_sums(k, spectrum, mult)
         d1, d2 = s1[:, 0], s2[:, 0]
-        return 1.0 - ll[idx] / k - d1 / nn[idx], ll[idx] / k + (d1 - d2) / nn[idx]
+        with np.errstate(divide="ignore"):  # a subnormal ridge can underflow κ to 0: g = -inf
+            shrink = ll[idx] / k
+        return 1.0 - shrink - d1 / nn[idx], shrink + (d1 - d2) / nn[idx]
 
     lo = np.maximum(ll, spectrum.eigenvalues.min() * np.maximum(d - nn, 0.0) / nn)
     hi = ll + spectrum.trace / nn
