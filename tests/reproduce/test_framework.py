@@ -41,7 +41,8 @@ def test_builtin_registry_and_names():
                              "tails-narrowing", "tails-mixing", "tails-generations",
                              "tails-shifted-scaling", "tails-bigram", "tails-memory",
                              "generations-chain", "generations-ridge", "generations-crossover",
-                             "nn-images", "nn-lm"]
+                             "nn-images", "nn-lm", "workflow-chain", "workflow-mix",
+                             "workflow-verify", "workflow-gaussian"]
     assert figure_names(["all"]) == list(FIGURES)
     assert figure_names(["pareto", "pareto"]) == ["pareto"]
     with pytest.raises(ValueError, match="^figure: unknown figure 'nope'"):

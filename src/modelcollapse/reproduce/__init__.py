@@ -11,7 +11,9 @@ into the results store, overlays the theory and writes PNG + PDF + CSV and a rep
 (:mod:`.generations`, drawn by :mod:`.generations_drawing`); ``nn-images``
 (:mod:`.networks`, spec SMC §7 Fig. 7: networks on real images) and ``nn-lm``
 (:mod:`.language_models`, Fig. 8: language models on real and generated text), both
-without a theory curve. The theory compared with each marker follows the setting's
+without a theory curve; ``workflow-chain``, ``workflow-mix``, ``workflow-verify`` and
+``workflow-gaussian`` (:mod:`.workflows`, spec WF; drawn by :mod:`.workflows_drawing`).
+The theory compared with each marker follows the setting's
 type (:func:`.run.predicted_error`).
 
 Adding a figure (tails, generations, neural-network experiments...) takes one module:
@@ -47,7 +49,7 @@ from .report import FigureEntry
 from .run import figure_names, reproduce_figure
 
 BUILTIN = ("classical", "random_projections", "pareto", "mixing", "power_law", "tails",
-           "tails_models", "generations", "networks", "language_models")
+           "tails_models", "generations", "networks", "language_models", "workflows")
 for _module in BUILTIN:
     import_module(f"{__name__}.{_module}")
 
