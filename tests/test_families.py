@@ -26,6 +26,7 @@ from modelcollapse.sweep import LocalBackend, Store, Sweep, run_sweep
 from modelcollapse.tails import TailsSetting
 from modelcollapse.tails.bigram import BigramSetting
 from modelcollapse.tails.memory import MemorySetting
+from modelcollapse.tails.workflows import TailsWorkflowSetting
 from modelcollapse.workflows.gaussian import GaussianSetting
 
 
@@ -87,6 +88,11 @@ STRATEGIES = {
                                 {"workflow": "verify", "tau": float("inf")},
                                 {"workflow": "verify", "tau": 2.0, "verifier": "learned",
                                  "nv": 30}])))),
+    "tails-workflow": _valid(lambda draw: TailsWorkflowSetting(
+        beta=draw(st.floats(1.1, 4)), T=draw(st.integers(1, 10**9)),
+        generations=draw(st.integers(0, 20)), mechanism=draw(st.sampled_from(["A", "B", "C"])),
+        **draw(st.sampled_from([{"workflow": "replace"}, {"workflow": "accumulate"},
+                                {"workflow": "mix", "pi": 0.2}])))),
     "gaussian": _valid(lambda draw: GaussianSetting(
         T=draw(st.integers(2, 10**4)), generations=draw(st.integers(0, 50)), p=draw(st.integers(1, 8)),
         spectrum=draw(st.sampled_from(["isotropic", "power:1.5"])),
@@ -104,6 +110,7 @@ CHEAP = {
     "generations": GenerationsSetting(d=8, T=30, T0=(20, 12), generations=2, ridge=0.1),
     "workflow": WorkflowSetting(d=8, T=30, generations=3, workflow="mix", pi=0.5, ridge=0.1),
     "gaussian": GaussianSetting(T=20, generations=5, workflow="accumulate", p=3),
+    "tails-workflow": TailsWorkflowSetting(beta=2.0, T=1e3, generations=3, workflow="mix", pi=0.3),
 }
 
 

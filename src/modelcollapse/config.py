@@ -56,6 +56,30 @@ MAX_ARRAY_ELEMENTS = 2**27
 MAX_COUNT = float(2**62)
 
 
+# Generations one chain may ask for (every family with generations): a chain is a loop, and
+# a loop of 10^5 steps is the longest a run should be asked to take before its first answer.
+MAX_GENERATIONS = 100_000
+
+
+def check_choice(name: str, value: Any, options: tuple[str, ...]) -> None:
+    """A ValueError naming ``name`` unless ``value`` is one of ``options``."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(options)}, got {value!r}")
+
+
+def check_pi(workflow: str, pi: Any, items: str) -> float | None:
+    """π, the fraction of fresh real ``items`` per generation of a chain: required by the
+    ``mix`` workflow (in [0, 1]) and refused by every other workflow."""
+    if pi is None:
+        if workflow == "mix":
+            raise ValueError(f"pi: the mix workflow needs the fraction pi of fresh real {items}")
+        return None
+    if workflow != "mix":
+        raise ValueError(f"pi: the fraction of fresh real {items} applies to the mix workflow "
+                         f"only, not {workflow!r}")
+    return check_number("pi", pi, low=0.0, high=1.0)
+
+
 def check_size(name: str, elements: float, what: str) -> None:
     """Refuse a configuration whose largest array (``elements`` float64 entries, described by
     ``what``) would not fit the budget, naming the parameter, before anything is allocated."""

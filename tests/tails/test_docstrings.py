@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["", ".config", ".hutter", ".transforms", ".laws", ".simulate"])
+@pytest.mark.parametrize("name", ["", ".config", ".hutter", ".transforms", ".laws", ".simulate",
+                                  ".workflows"])
 def test_docstring_examples_run(name):
     module = importlib.import_module(f"modelcollapse.tails{name}")
     result = doctest.testmod(module)

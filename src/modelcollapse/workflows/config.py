@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..config import Spectrum, check_number, check_size
+from ..config import MAX_GENERATIONS, Spectrum, check_choice, check_number, check_pi, check_size
 from ..configbase import ConfigBase
 
 WORKFLOWS = ("replace", "accumulate", "accumulate-subsample", "mix", "verify")
@@ -22,9 +22,6 @@ DESIGNS = ("fresh", "fixed")
 VERIFIERS = ("oracle", "learned")
 # τ = ∞ in plain data (JSON has no infinity): keep every candidate, the unverified chain.
 INF = "inf"
-# Generations one configuration may ask for: a chain is a loop, and a loop of 10^5 steps
-# is the longest a run should be asked to take before its first answer.
-MAX_GENERATIONS = 100_000
 
 
 @dataclass(frozen=True)
@@ -132,21 +129,3 @@ class WorkflowSetting(ConfigBase):
     def real_rows(self) -> int:
         """Fresh real rows per generation k >= 1: round(πT) under mix, else 0."""
         return round(self.pi * self.T) if self.workflow == "mix" else 0
-
-
-def check_pi(workflow: str, pi: Any, items: str) -> float | None:
-    """π, the fraction of fresh real ``items`` per generation: required by ``mix`` (in
-    [0, 1]) and refused by every other workflow."""
-    if pi is None:
-        if workflow == "mix":
-            raise ValueError(f"pi: the mix workflow needs the fraction pi of fresh real {items}")
-        return None
-    if workflow != "mix":
-        raise ValueError(f"pi: the fraction of fresh real {items} applies to the mix workflow "
-                         f"only, not {workflow!r}")
-    return check_number("pi", pi, low=0.0, high=1.0)
-
-
-def check_choice(name: str, value: Any, options: tuple[str, ...]) -> None:
-    if value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(options)}, got {value!r}")

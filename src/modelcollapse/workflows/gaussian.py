@@ -93,11 +93,10 @@ from typing import Any
 
 import numpy as np
 
-from ..config import Spectrum, check_number, check_size
+from ..config import MAX_GENERATIONS, Spectrum, check_choice, check_number, check_pi, check_size
 from ..configbase import ConfigBase
 from ..seeds import seed_generator
 from ..simulate.wishart import wishart_root
-from .config import MAX_GENERATIONS, check_choice, check_pi
 
 GAUSSIAN_WORKFLOWS = ("replace", "accumulate", "accumulate-subsample", "mix")
 EXACT_GAUSSIAN = "exact Gaussian-fitting law"
