@@ -144,12 +144,14 @@ def _hint_names(hint: Any) -> set[str]:
 
 
 _FAMILIES: dict[str, Family] = {}
-_loaded = False
+_imported: set[str] = set()  # the BUILTIN modules imported so far
+_loading: list[str] = []  # the BUILTIN module being imported, while it is
 
 
 def register(family: Family) -> Family:
     """Add ``family`` to the registry; a second family of the same name or type is refused."""
-    families()  # the built-in families come first, and a clash with one is caught here
+    if not _loading:  # from outside: the built-in families come first, a clash is caught here
+        families()
     for other in _FAMILIES.values():
         if other is family:
             return family
@@ -162,27 +164,47 @@ def register(family: Family) -> Family:
 
 def families() -> dict[str, Family]:
     """Every registered family by name, the built-in ones first."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for module in BUILTIN:
-            importlib.import_module(module)
+    for module in BUILTIN:
+        _import_builtin(module)
     return dict(_FAMILIES)
+
+
+def _import_builtin(module: str) -> None:
+    if module not in _imported:
+        _imported.add(module)
+        _loading.append(module)
+        try:
+            importlib.import_module(module)
+        finally:
+            _loading.pop()
+
+
+def _find(match: Callable[[Family], bool]) -> Family | None:
+    """The first family ``match`` accepts, importing the built-in family modules one at a
+    time, in order, until one registers it: the command line's ``predict`` loads the smc
+    family's modules, not every family's (start-up time)."""
+    for module in (None, *BUILTIN):
+        if module is not None:
+            _import_builtin(module)
+        found = next((f for f in _FAMILIES.values() if match(f)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def get(name: str) -> Family:
     """The family called ``name``."""
-    known = families()
-    if name not in known:
-        raise ValueError(f"family: unknown family {name!r}; choose from {', '.join(known)}")
-    return known[name]
+    found = _find(lambda f: f.name == name)
+    if found is None:
+        raise ValueError(f"family: unknown family {name!r}; choose from {', '.join(families())}")
+    return found
 
 
 def family_of(config: Any) -> Family:
     """The family whose configuration type is ``type(config)``."""
-    for family in families().values():
-        if type(config) is family.config:
-            return family
-    raise ValueError(f"setting: {type(config).__name__} is no registered family's "
-                     f"configuration; choose from "
-                     f"{', '.join(f.config.__name__ for f in families().values())}")
+    found = _find(lambda f: type(config) is f.config)
+    if found is None:
+        raise ValueError(f"setting: {type(config).__name__} is no registered family's "
+                         f"configuration; choose from "
+                         f"{', '.join(f.config.__name__ for f in families().values())}")
+    return found

@@ -23,7 +23,6 @@ from .common import whole, with_overrides
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "experiment",
-        help="networks on real data: image classifiers (Fig. 7) and language models (Fig. 8)",
         description="Train networks on real/synthetic mixtures (spec SMC §7): image models "
                     "with labeller-made synthetic labels (Figure 7) and GPT-2-style language "
                     "models with generated text (Figure 8). Needs the [nn] extra.",

@@ -21,7 +21,6 @@ from ..configbase import plain
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "families",
-        help="list the model families, their configuration fields and defaults",
         description="List every model family that `modelcollapse predict FAMILY` and "
                     "`modelcollapse simulate FAMILY --set KEY=VALUE ...` (and a sweep file's "
                     "`setting`) accept, with its configuration fields and their defaults.",

@@ -23,7 +23,6 @@ def ridge_value(text: str) -> float | str:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "generations",
-        help="theory/simulation: ridge regression trained on the n-th generation of fake data",
         description="Test error ||w_pred - w0||^2_Sigma (spec TG eq. (B.4)) of ridge regression on "
                     "T samples labelled by the last of n least-squares generators, each fitted on "
                     "T0 samples labelled by its predecessor with noise sigma0 (spec TG §B.2). "

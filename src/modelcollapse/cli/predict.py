@@ -23,8 +23,6 @@ from .common import (
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "predict",
-        help="theory: test error of ridge / random projections on a real+synthetic mixture, "
-             "or of any FAMILY with a theory",
         description="Deterministic-equivalent test error (spec SMC §2-§3) of ridge regression "
                     "or the random-projections model trained on n samples, a fraction p2 of "
                     "them synthetic. Conventions: spec SMC §0 (isotropic: ||w1||^2 = 1, "

@@ -13,7 +13,6 @@ from .sweep import add_run_arguments
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "reproduce",
-        help="reproduce the paper's regression figures (PNG, PDF, CSV and an HTML report)",
         description="Run each figure's Monte-Carlo sweep (results are stored and reused), "
                     "draw theory curves and simulation markers on the same axes, and write "
                     "FIGURE.png/.pdf/.csv plus DIR/index.html comparing simulation with "

@@ -13,7 +13,6 @@ from ..sweep import DEFAULT_STORE, Store
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "results",
-        help="list stored studies, show one (mean +- SEM per setting) or export it",
         description="Without STUDY: one line per study (tasks stored / total, compute time). "
                     "With STUDY: one line per setting with the Monte-Carlo mean, its standard "
                     "error and the seed count, showing only the fields that vary. --export "

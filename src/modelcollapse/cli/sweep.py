@@ -29,7 +29,6 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "sweep",
-        help="run a grid of settings x seeds (a TOML sweep file) into the results store",
         description="Expand a sweep file (a grid over Setting fields, see "
                     "modelcollapse.sweep.spec) into one task per (setting, seed) and run the "
                     "ones not yet stored. Interrupting (even kill -9) loses only unfinished "

@@ -14,8 +14,6 @@ MECHANISMS = ("A", "B", "C")  # spec TG §A.3; tests check it equals tails.confi
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "tails",
-        help="theory/simulation: Hutter LLM on Zipf(beta) data with tail cuts, narrowing, "
-             "mixing and generations",
         description="Exact expected test error (spec TG eq. (A.2)) of the infinite-memory "
                     "Hutter LLM trained on T samples of AI data and tested on Zipf(beta). "
                     "Transforms: top-k cut, top-p cut, temperature narrowing, or a finite-sample "

@@ -21,7 +21,6 @@ def tolerance(text: str) -> float:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "workflow",
-        help="theory/simulation: a regression chain over generations under a data workflow",
         description="Test error (excess risk, ||w*|| = 1) of generations 0..G of a ridge chain "
                     "in which generation k-1 labels the data of generation k (spec WF §1). "
                     "Generation 0 fits T real rows. replace: one fresh block labelled by the "
