@@ -15,27 +15,29 @@ Note that ``modelcollapse.simulate`` is the function; the engine's modules live 
 ``modelcollapse.simulate`` package (``from modelcollapse.simulate import simulate_one``).
 """
 
-from .config import Setting, Spectrum, TwoSourceSetting
-from .generations import GenerationsSetting, predict_generations, simulate_generations
-from .result import Result
-from .simulate import simulate_one, simulate_ridge_path  # the package first: the verb wins the name
-from .theory import Prediction
-from .verbs import predict, simulate
-from .workflows import WorkflowSetting
+import importlib
+from typing import Any
 
-__all__ = [
-           "GenerationsSetting",
-           "Prediction",
-           "Result",
-           "Setting",
-           "Spectrum",
-           "TwoSourceSetting",
-           "WorkflowSetting",
-           "predict",
-           "predict_generations",
-           "simulate",
-           "simulate_generations",
-           "simulate_one",
-           "simulate_ridge_path",
-]
+from . import simulate as _engine  # noqa: F401  (the package first: the verb below wins the name)
+from .config import Setting, Spectrum, TwoSourceSetting
+from .result import Result
+from .verbs import predict, simulate
+
+# Loaded on first use, so `import modelcollapse` (and the command line) costs what it uses.
+_LAZY = {"GenerationsSetting": "generations", "predict_generations": "generations",
+         "simulate_generations": "generations", "simulate_one": "simulate",
+         "simulate_ridge_path": "simulate", "Prediction": "theory",
+         "WorkflowSetting": "workflows"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'modelcollapse' has no attribute {name!r}")
+    module = importlib.import_module(f".{_LAZY[name]}", __name__)
+    return getattr(module, name)
+
+
+__all__ = ["GenerationsSetting", "Prediction", "Result", "Setting", "Spectrum", "TwoSourceSetting",
+           "WorkflowSetting", "predict", "predict_generations", "simulate", "simulate_generations",
+           "simulate_one", "simulate_ridge_path"]
 __version__ = "0.1.0"
