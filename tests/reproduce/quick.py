@@ -3,6 +3,9 @@
 import json
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
+from modelcollapse.family import get
 from modelcollapse.reproduce import FIGURES, Evidence, Verdict, reproduce
 from modelcollapse.reproduce.run import theory_at
 from modelcollapse.sweep import LocalBackend, Store, run_sweep
@@ -66,3 +69,15 @@ def assert_claims_hold(path: Path, name: str) -> None:
     assert results, f"{name} declares no claims"
     failed = [v.line() for v in results if not v.passed]
     assert not failed, failed
+
+
+def assert_last_row_reruns_bitwise(path: Path, study: str, family: str) -> None:
+    """The study's last stored row is its family's run_one for that seed, bit for bit, and
+    its configuration reads back through the family."""
+    with Store(path, read_only=True) as store:
+        row = store.rows(study)[-1]
+    setting = get(family).from_dict(row["config"])
+    assert row["family"] == family and setting.to_dict() == row["config"]
+    with threadpool_limits(limits=1):  # as every backend runs tasks
+        again = get(family).run(setting, row["seed_index"], row["base_seed"])
+    assert again["test_error"] == row["test_error"]

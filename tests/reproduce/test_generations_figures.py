@@ -13,13 +13,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from threadpoolctl import threadpool_limits
 
-from modelcollapse.generations import GenerationsSetting
-from modelcollapse.generations.simulate import simulate_one
-from modelcollapse.sweep import Store
-
-from .quick import assert_claims_hold, check_outputs, produce_quick
+from .quick import assert_claims_hold, assert_last_row_reruns_bitwise, check_outputs, produce_quick
 
 FIGURES = ["generations-chain", "generations-ridge", "generations-crossover"]
 
@@ -43,13 +38,7 @@ def _rows(out, name):
 def test_files_report_and_stored_settings(produced):
     out, path = produced
     check_outputs(out, FIGURES, lambda name: len(_rows(out, name)))
-    with Store(path, read_only=True) as store:
-        row = store.rows("generations-chain-quick")[-1]
-    setting = GenerationsSetting.from_dict(row["config"])
-    assert row["family"] == "generations" and setting.to_dict() == row["config"]
-    with threadpool_limits(limits=1):  # as every backend runs tasks
-        again = simulate_one(setting, row["seed_index"], row["base_seed"])
-    assert again["test_error"] == row["test_error"]
+    assert_last_row_reruns_bitwise(path, "generations-chain-quick", "generations")
 
 
 @pytest.mark.parametrize("name", FIGURES)

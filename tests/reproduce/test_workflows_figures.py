@@ -16,17 +16,14 @@ import math
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 from modelcollapse.reproduce import FIGURES as REGISTERED
 from modelcollapse.reproduce import Evidence
 from modelcollapse.reproduce.run import theory_at
 from modelcollapse.result import mean_sem
 from modelcollapse.sweep import Store
-from modelcollapse.workflows import WorkflowSetting
-from modelcollapse.workflows.simulate import workflow_one
 
-from .quick import assert_claims_hold, produce_quick
+from .quick import assert_claims_hold, assert_last_row_reruns_bitwise, produce_quick
 
 FIGURES = [name for name in ("workflow-chain", "workflow-mix", "workflow-verify",
                              "workflow-gaussian") if name in REGISTERED]
@@ -61,14 +58,9 @@ def test_files_report_and_stored_chains(produced):
     assert _with_theory(out, "workflow-verify") == 1  # only the unverified replace chain
     with Store(path, read_only=True) as store:
         points = store.points("workflow-chain-quick")
-        row = store.rows("workflow-chain-quick")[-1]
     assert all(len(r["by_generation"]) == p.config["generations"] + 1
                for p in points for r in p.results)
-    setting = WorkflowSetting.from_dict(row["config"])
-    assert row["family"] == "workflow" and setting.to_dict() == row["config"]
-    with threadpool_limits(limits=1):  # as every backend runs tasks
-        again = workflow_one(setting, row["seed_index"], row["base_seed"])
-    assert again["test_error"] == row["test_error"]
+    assert_last_row_reruns_bitwise(path, "workflow-chain-quick", "workflow")
 
 
 @pytest.mark.parametrize("name", FIGURES)
