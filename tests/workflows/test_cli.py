@@ -86,3 +86,15 @@ def test_a_table_without_json(capsys):
     assert main([*BASE, "--workflow", "replace"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("modelcollapse workflow (replace, G = 4)") and "by_generation" in out
+
+
+@pytest.mark.parametrize("command", [
+    [*BASE, "--workflow", "replace"],
+    ["generations", "--d", "5", "--T", "50", "--T0", "50", "--generations", "1"],
+    ["tails", "--beta", "2", "--T", "1e4"],
+])
+@pytest.mark.parametrize("flag", [["--seeds", "50"], ["--seed", "3"]])
+def test_seeds_without_simulate_are_refused_not_ignored(capsys, command, flag):
+    assert main([*command, *flag]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"{flag[0]}: applies with --simulate only" in err

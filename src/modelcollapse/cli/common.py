@@ -222,6 +222,28 @@ def family_config(family: Family, items: list[str]) -> Any:
         raise ValueError(f"{family.name}: {err}") from None
 
 
+def add_simulation_arguments(parser: argparse.ArgumentParser, *, seeds: int, what: str) -> None:
+    """--simulate (Monte-Carlo ``what`` instead of the theory), --seeds K and --seed S."""
+    parser.add_argument("--simulate", action="store_true", help=f"Monte-Carlo {what}")
+    parser.add_argument("--seeds", type=whole, default=None,
+                        help=f"with --simulate: seed indices 0..K-1 are run (default: {seeds})")
+    parser.add_argument("--seed", type=whole, default=None,
+                        help="with --simulate: the base seed; run i is seed index i of it, as in "
+                             "`modelcollapse simulate FAMILY` and a stored sweep (default: 0)")
+    parser.set_defaults(default_seeds=seeds)
+
+
+def monte_carlo_seeds(args: argparse.Namespace) -> tuple[int, int]:
+    """(seeds, base seed) of a --simulate run; --seeds or --seed without --simulate is an
+    error rather than silently ignored."""
+    if not args.simulate:
+        given = [f"--{flag}" for flag in ("seeds", "seed") if getattr(args, flag) is not None]
+        if given:
+            raise ValueError(f"{given[0]}: applies with --simulate only")
+    seeds = args.default_seeds if args.seeds is None else args.seeds
+    return seeds, 0 if args.seed is None else args.seed
+
+
 def emit(result: dict[str, Any], as_json: bool, title: str) -> None:
     """Print a result as one JSON object or as a short aligned table."""
     if as_json:

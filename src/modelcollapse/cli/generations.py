@@ -7,7 +7,7 @@ import argparse
 from ..generations import GenerationsSetting, predict_generations
 from ..generations.config import ADAPTIVE
 from ..generations.simulate import simulate_generations
-from .common import emit, number, whole
+from .common import add_simulation_arguments, emit, monte_carlo_seeds, number, whole
 
 
 def ridge_value(text: str) -> float | str:
@@ -47,10 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="source exponent r of w0 under a power:BETA spectrum")
     parser.add_argument("--r2", type=number(), default=None,
                         help="||w0||^2 (default: 1; under --source, sum_j j^(BETA-1-2*BETA*r))")
-    parser.add_argument("--simulate", action="store_true",
-                        help="Monte-Carlo of the chain instead of the formula")
-    parser.add_argument("--seeds", type=whole, default=200, help="Monte-Carlo repetitions (default: 200)")
-    parser.add_argument("--seed", type=whole, default=0, help="random seed (default: 0)")
+    add_simulation_arguments(parser, seeds=200, what="of the chain instead of the formula")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -59,10 +56,11 @@ def run(args: argparse.Namespace) -> int:
     setting = GenerationsSetting(d=args.d, T=args.T, T0=args.T0, generations=args.generations,
                                  sigma=args.sigma, sigma0=args.sigma0, ridge=args.ridge,
                                  spectrum=args.spectrum, source=args.source, r2=args.r2)
+    seeds, seed = monte_carlo_seeds(args)
     theory = predict_generations(setting)
     result = {**setting.to_dict(), "r2": setting.norm2, **theory.to_dict()}
     if args.simulate:
-        sim = simulate_generations(setting.replace(ridge=theory.ridge), seeds=args.seeds, seed=args.seed)
+        sim = simulate_generations(setting.replace(ridge=theory.ridge), seeds=seeds, seed=seed)
         result["predicted_test_error"] = theory.test_error
         result.update(sim.to_dict())
         for key in ("bias", "variance", "synthetic_variance", "clean_error", "kappa", "df1", "df2"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import emit, number, whole
+from .common import add_simulation_arguments, emit, monte_carlo_seeds, number, whole
 
 # The tails package is imported by the handler: its scipy special functions would slow the
 # start-up of every other subcommand.
@@ -38,12 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="number of synthetic generators in the chain (default: 0)")
     parser.add_argument("--mechanism", choices=MECHANISMS, default=None,
                         help="A: resample, B: support shrinks, C: inputs from p relabelled")
-    parser.add_argument("--simulate", action="store_true",
-                        help="Monte-Carlo by multinomial counts instead of the exact formula")
-    parser.add_argument("--seeds", type=whole, default=8, help="Monte-Carlo repetitions (default: 8)")
-    parser.add_argument("--seed", type=whole, default=0,
-                        help="base random seed: run i is seed index i of it, as in "
-                             "`modelcollapse simulate tails` and a stored sweep (default: 0)")
+    add_simulation_arguments(parser, seeds=8, what="by multinomial counts instead of the "
+                                                  "exact formula")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -58,11 +54,12 @@ def run(args: argparse.Namespace) -> int:
                            temperature=args.temperature, T0=args.T0, pi=args.pi,
                            generations=args.generations, mechanism=args.mechanism)
     result = {**setting.to_dict(), "transform": setting.transform}
+    seeds, seed = monte_carlo_seeds(args)
     if args.simulate:
-        check_number("seeds", args.seeds, low=2, integer=True)  # a standard error needs two
+        check_number("seeds", seeds, low=2, integer=True)  # a standard error needs two
         # seed indices 0..K-1 of base seed --seed of the family's per-seed run: the numbers of
         # `simulate tails` and of a stored sweep, bit for bit
-        result.update(simulate(setting, seeds=args.seeds, seed=args.seed).to_dict())
+        result.update(simulate(setting, seeds=seeds, seed=seed).to_dict())
         if not args.json:
             result.pop("errors")  # the per-seed values: JSON only
         result["exact"] = False

@@ -8,7 +8,7 @@ import math
 
 from ..verbs import predict, simulate
 from ..workflows.config import WorkflowSetting
-from .common import emit, number, whole
+from .common import add_simulation_arguments, emit, monte_carlo_seeds, number, whole
 
 
 def tolerance(text: str) -> float:
@@ -52,11 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="verify: oracle (w_v = w*, default) or learned (ridge on --nv rows)")
     parser.add_argument("--nv", type=whole, default=None,
                         help="verify: real rows the learned verifier is fitted on")
-    parser.add_argument("--simulate", action="store_true",
-                        help="Monte-Carlo over --seeds chains instead of the theory")
-    parser.add_argument("--seeds", type=whole, default=200,
-                        help="Monte-Carlo chains (default: 200)")
-    parser.add_argument("--seed", type=whole, default=0, help="base random seed (default: 0)")
+    add_simulation_arguments(parser, seeds=200, what="chains instead of the theory")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -66,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
         d=args.d, T=args.T, generations=args.generations, workflow=args.workflow, pi=args.pi,
         sigma=args.sigma, ridge=args.ridge, design=args.design, spectrum=args.spectrum,
         tau=args.tau, verifier=args.verifier, nv=args.nv)
+    seeds, seed = monte_carlo_seeds(args)
     if args.simulate:
-        result = simulate(setting, seeds=args.seeds, seed=args.seed, progress=not args.json)
+        result = simulate(setting, seeds=seeds, seed=seed, progress=not args.json)
         out = result.to_dict()
         out.pop("errors")
     else:
