@@ -168,10 +168,13 @@ def stored_errors(tmp_path, capsys, name: str, values: dict) -> list[float]:
 @pytest.mark.parametrize("name", list(CHEAP))
 def test_one_seed_rule(tmp_path, capsys, name):
     stored = stored_errors(tmp_path, capsys, name, CHEAP[name])
-    cli = run_json(capsys, ["simulate", name, *sets(CHEAP[name]), "--seeds", "3", "--seed", "5"])
+    # a sweep's default method "auto" is, for smc, the sampled estimator
+    sampled = ["--estimator", "sampled"] if name == "smc" else []
+    cli = run_json(capsys, ["simulate", name, *sets(CHEAP[name]), "--seeds", "3", "--seed", "5",
+                            *sampled])
     assert cli["errors"] == stored  # bitwise: floats survive JSON exactly
     if name == "smc":  # the flags shape of `simulate`
-        old = run_json(capsys, ["simulate", *SMC_FLAGS, "--seeds", "3", "--seed", "5"])
+        old = run_json(capsys, ["simulate", *SMC_FLAGS, "--seeds", "3", "--seed", "5", *sampled])
         assert old["errors"] == stored and old["test_error"] == cli["test_error"]
     if name == "tails":  # `tails --simulate --seed`, which keeps its own keys
         old = run_json(capsys, ["tails", "--beta", "2", "--T", "1000", "--k", "100",
@@ -188,7 +191,8 @@ def test_one_seed_rule(tmp_path, capsys, name):
 
 def test_the_cli_is_verbs_simulate(capsys):
     out = run_json(capsys, ["simulate", "smc", *sets(CHEAP["smc"]), "--seeds", "3",
-                            "--seed", "5", "--method", "direct", "--workers", "2"])
+                            "--seed", "5", "--method", "direct", "--estimator", "sampled",
+                            "--workers", "2"])
     result = verbs.simulate(Setting(**CHEAP["smc"]), seeds=3, seed=5, method="direct")
     assert out["errors"] == result.errors.tolist() and out["method"] == "direct"
 
@@ -202,7 +206,8 @@ def test_families_json(capsys):
     assert list(data) == list(families())
     assert {"smc", "tails", "bigram", "memory", "generations", "images", "lm", "gcd"} <= set(data)
     smc, bigram, gcd = data["smc"], data["bigram"], data["gcd"]
-    assert smc["theory"] is True and smc["methods"] == ["auto", "direct", "sufficient"]
+    assert smc["theory"] is True and smc["methods"] == ["auto", "direct", "sufficient",
+                                                        "conditional", "direct-conditional"]
     fields = {f["name"]: f for f in smc["fields"]}
     assert fields["d"] == {"name": "d", "type": "int", "required": True, "default": None}
     assert fields["p2"]["default"] == 0.0 and fields["m"]["type"] == "int | None"

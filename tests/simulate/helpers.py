@@ -40,3 +40,17 @@ def assert_agrees(theory, result, rel=0.03, n_se=3.0):
     assert gap <= n_se * result.sem or gap <= rel * abs(theory), (
         f"theory {theory:.6g} vs simulation {result.test_error:.6g} ± {result.sem:.2g} "
         f"(gap {gap / result.sem:.1f} SE, {gap / abs(theory):.2%})")
+
+
+def sem(x):
+    x = np.asarray(x, dtype=float)
+    return x.std(ddof=1) / np.sqrt(x.size)
+
+
+def assert_same_mean(a, b, z_max=4.0):
+    """Two estimators of one expectation agree within z_max combined standard errors."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    combined = np.hypot(sem(a), sem(b))
+    z = abs(a.mean() - b.mean()) / combined
+    assert z < z_max, (f"means {a.mean():.6g} ± {sem(a):.2g} vs {b.mean():.6g} ± {sem(b):.2g} "
+                       f"(z = {z:.2f})")

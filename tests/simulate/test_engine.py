@@ -4,6 +4,9 @@ Agreement with ``modelcollapse.predict`` is required within 3 standard errors or
 relative (the deterministic equivalents carry O(1/d) finite-size corrections) across the
 regimes of the theory issue: p2 in {0, small, 0.5, 1}, under- and over-parameterised,
 ridge from 1e-4 to 1, psi on both sides of 1, isotropic and power-law spectra, d >= 200.
+Every regime runs both estimators: the sampled one (what "auto" meant before the
+conditional estimator) and the conditional one ("auto" now); each must agree with the
+theory, and their means with each other within 4 combined standard errors.
 """
 
 import doctest
@@ -14,28 +17,52 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelcollapse import Result, Setting, predict, simulate
-from modelcollapse.simulate import engine, resolve_method, simulate_one, simulate_ridge_path
+from modelcollapse.simulate import (
+    choose_method,
+    engine,
+    resolve_method,
+    simulate_one,
+    simulate_ridge_path,
+)
 
-from .helpers import assert_agrees
+from .helpers import assert_agrees, assert_same_mean
 
 D = 200
 SEEDS = 40
+# The conditional estimator's spread is 10-100x smaller: fewer seeds resolve it better.
+CONDITIONAL_SEEDS = 12
+# simulate_one(Setting(d=20, n=100, p2=0.2, c2=1.0), 0, 0, method) before the conditional
+# estimator was added (recorded from the code before that change, one BLAS thread).
+SUFFICIENT_SEED_0 = 0.29587333909962826
+DIRECT_SEED_0 = 0.3017759699037323
+
+
+def check(setting, seeds=SEEDS):
+    """Both estimators agree with the theory, and with each other; returns them."""
+    theory = predict(setting).test_error
+    sampled = simulate(setting, seeds=seeds, method=choose_method(setting, "auto", "sampled"))
+    conditional = simulate(setting, seeds=CONDITIONAL_SEEDS,
+                           method=choose_method(setting, "auto", "conditional"))
+    assert sampled.method in ("sufficient", "direct")
+    assert conditional.method in ("conditional", "direct-conditional")
+    assert_agrees(theory, sampled)
+    assert_agrees(theory, conditional)
+    assert_same_mean(sampled.errors, conditional.errors)
+    return sampled, conditional
 
 
 @pytest.mark.parametrize("p2", [0.0, 0.02, 0.5, 1.0])
 @pytest.mark.parametrize("n", [400, 100])  # φ = 0.5 and φ = 2
 @pytest.mark.parametrize("ridge", [0.0, 1e-4, 0.1, 1.0])
 def test_linear_isotropic_agrees_with_theory(p2, n, ridge):
-    setting = Setting(d=D, n=n, p2=p2, c2=1.0, ridge=ridge)
-    assert_agrees(predict(setting).test_error, simulate(setting, seeds=SEEDS))
+    check(Setting(d=D, n=n, p2=p2, c2=1.0, ridge=ridge))
 
 
 @pytest.mark.parametrize("p2", [0.0, 0.02, 0.5, 1.0])
 @pytest.mark.parametrize("n", [600, 120])
 @pytest.mark.parametrize("ridge", [1e-4, 0.01, 1.0])
 def test_linear_power_law_agrees_with_theory(p2, n, ridge):
-    setting = Setting(d=300, n=n, p2=p2, c2=1.0, sigma=0.5, ridge=ridge, spectrum="power:1.5")
-    assert_agrees(predict(setting).test_error, simulate(setting, seeds=SEEDS))
+    check(Setting(d=300, n=n, p2=p2, c2=1.0, sigma=0.5, ridge=ridge, spectrum="power:1.5"))
 
 
 @pytest.mark.parametrize("p2", [0.0, 0.02, 0.5, 1.0])
@@ -43,40 +70,35 @@ def test_linear_power_law_agrees_with_theory(p2, n, ridge):
 @pytest.mark.parametrize("ridge", [0.0, 1e-3, 0.1])
 def test_random_projections_agree_with_theory(p2, n, m, ridge):
     """φ = 0.5 and 2; ψ on both sides of 1; m below and above d."""
-    setting = Setting(d=D, n=n, m=m, p2=p2, c2=1.0, sigma=0.5, ridge=ridge,
-                      model="random-projections")
-    assert_agrees(predict(setting).test_error, simulate(setting, seeds=SEEDS))
+    check(Setting(d=D, n=n, m=m, p2=p2, c2=1.0, sigma=0.5, ridge=ridge,
+                  model="random-projections"))
 
 
 @pytest.mark.parametrize(("n", "m", "ridge"), [(200, 100, 1e-3), (100, 300, 0.0), (400, 600, 0.1)])
 def test_random_projections_power_law_agree_with_theory(n, m, ridge):
-    setting = Setting(d=D, n=n, m=m, p2=0.3, c2=1.0, sigma=0.5, ridge=ridge,
-                      model="random-projections", spectrum="power:1.5")
-    assert_agrees(predict(setting).test_error, simulate(setting, seeds=SEEDS))
+    check(Setting(d=D, n=n, m=m, p2=0.3, c2=1.0, sigma=0.5, ridge=ridge,
+                  model="random-projections", spectrum="power:1.5"))
 
 
 @pytest.mark.parametrize("n", [10**6, 10**8])
 @pytest.mark.parametrize("p2", [0.0, 0.01, 0.5])
 def test_strong_collapse_floor_at_large_n(n, p2):
-    """Sample sizes only the sufficient sampler reaches: the floor p2²c² (spec SMC eq. (2.19))."""
-    setting = Setting(d=D, n=n, p2=p2, c2=1.0)
-    result = simulate(setting, seeds=SEEDS)
-    assert result.method == "sufficient"
-    assert_agrees(predict(setting).test_error, result)
+    """Sample sizes only the sufficient statistics reach: the floor p2²c² (spec SMC eq. (2.19))."""
+    sampled, conditional = check(Setting(d=D, n=n, p2=p2, c2=1.0))
+    assert sampled.method == "sufficient" and conditional.method == "conditional"
 
 
 def test_generator_and_weighted_mixing_agree_with_theory():
     for setting in (Setting(d=D, n=2000, p2=0.3, n0=600, ridge=1e-3),  # spec SMC §4
                     Setting(d=D, n=2000, p2=0.3, c2=1.0, alpha=0.05),  # spec SMC eq. (5.1)
                     Setting(d=D, n=600, p2=0.3, c2=1.0, alpha=0.6, ridge=0.1)):
-        assert_agrees(predict(setting).test_error, simulate(setting, seeds=SEEDS))
+        check(setting)
 
 
 def test_iterative_mixing_approaches_small_phi_theory():
     """Variant R (spec SMC §5.2) at φ = 0.002, where the finite-φ law and (5.4) nearly agree."""
     for t in (1, 2, 4):
-        setting = Setting(d=D, n=100_000, p2=0.5, c2=1.0, iterations=t)
-        assert_agrees(predict(setting).test_error, simulate(setting, seeds=SEEDS))
+        check(Setting(d=D, n=100_000, p2=0.5, c2=1.0, iterations=t))
 
 
 # -- engine contracts ------------------------------------------------------------------
@@ -84,7 +106,7 @@ def test_iterative_mixing_approaches_small_phi_theory():
 
 @settings(max_examples=10, deadline=None)
 @given(index=st.integers(0, 2**20), base=st.integers(0, 2**32), ridge=st.sampled_from([0.0, 0.1]),
-       method=st.sampled_from(["direct", "sufficient"]))
+       method=st.sampled_from(["direct", "sufficient", "conditional", "direct-conditional"]))
 def test_seed_determinism(index, base, ridge, method):
     """A seed's value depends only on (setting, base seed, seed index)."""
     setting = Setting(d=20, n=30, p2=0.3, c2=1.0, ridge=ridge)
@@ -103,12 +125,14 @@ def test_result_independent_of_workers_and_seed_count():
     np.testing.assert_array_equal(simulate(setting, seeds=3, seed=7).errors, serial.errors[:3])
 
 
-@pytest.mark.parametrize("method", ["direct", "sufficient"])
+@pytest.mark.parametrize("method", ["direct", "sufficient", "conditional", "direct-conditional"])
 @pytest.mark.parametrize("setting", [
     Setting(d=40, n=300, p2=0.3, c2=1.0),
     Setting(d=40, n=25, p2=0.3, c2=1.0),  # dual form
     Setting(d=40, n=300, p2=0.3, c2=1.0, model="random-projections", m=25),
     Setting(d=40, n=300, p2=0.3, c2=1.0, iterations=3),
+    Setting(d=40, n=30, p2=0.3, c2=1.0, model="random-projections", m=60, iterations=2),
+    Setting(d=40, n=300, p2=0.3, n0=60, model="random-projections", m=60),
 ])
 def test_ridge_path_matches_one_ridge_at_a_time(setting, method):
     ridges = [0.0, 1e-3, 0.1, 1.0]
@@ -120,12 +144,40 @@ def test_ridge_path_matches_one_ridge_at_a_time(setting, method):
             assert path.errors[i, j] == pytest.approx(one, rel=1e-7)
 
 
-def test_auto_picks_the_cheaper_sampler():
+def test_auto_keeps_its_sampled_meaning_and_the_conditional_choice_is_by_cost():
+    """"auto" is what stored results were computed with (the cheaper sampled method); the
+    conditional estimator's own choice is made by the same flop estimate."""
     assert resolve_method(Setting(d=200, n=10**6, p2=0.1), "auto") == "sufficient"
     assert resolve_method(Setting(d=200, n=50, p2=0.1), "auto") == "direct"
-    assert resolve_method(Setting(d=1000, n=100, m=5000, p2=0.1, model="random-projections"),
-                          "auto") == "sufficient"
     assert simulate(Setting(d=20, n=10**7, p2=0.1), seeds=2).method == "sufficient"
+    conditional = {"conditional": Setting(d=200, n=10**6, p2=0.1),
+                   "direct-conditional": Setting(d=200, n=50, p2=0.1)}
+    for name, setting in conditional.items():
+        assert choose_method(setting, "auto", "conditional") == name
+    rp = Setting(d=1000, n=100, m=5000, p2=0.1, model="random-projections")
+    assert choose_method(rp, "auto", "conditional") == "conditional"
+    assert choose_method(Setting(d=200, n=10**6, p2=0.1), "auto", "sampled") == "auto"
+
+
+@pytest.mark.parametrize(("estimator", "method", "name"), [
+    ("conditional", "auto", "conditional"), ("conditional", "sufficient", "conditional"),
+    ("conditional", "direct", "direct-conditional"), ("sampled", "sufficient", "sufficient"),
+    ("sampled", "direct", "direct"), ("sampled", "auto", "auto")])
+def test_estimator_and_sampler_name_a_method(estimator, method, name):
+    setting = Setting(d=50, n=10**5, p2=0.1)
+    assert choose_method(setting, method, estimator) == name
+    with pytest.raises(ValueError, match="^estimator"):
+        choose_method(setting, method, "exact")
+    with pytest.raises(ValueError, match="^method"):
+        choose_method(setting, "conditional", estimator)
+
+
+def test_sampled_methods_keep_their_numbers():
+    """Stored results are keyed by the method name: "sufficient" and "direct" must keep
+    giving the numbers they gave before the conditional estimator (values recorded then)."""
+    setting = Setting(d=20, n=100, p2=0.2, c2=1.0)
+    assert simulate_one(setting, 0, 0, "sufficient") == SUFFICIENT_SEED_0
+    assert simulate_one(setting, 0, 0, "direct") == DIRECT_SEED_0
 
 
 def test_result_fields_and_dict():

@@ -4,8 +4,12 @@ import numpy as np
 import pytest
 
 from modelcollapse import Setting
+from modelcollapse.simulate.conditional import target_roots
 from modelcollapse.simulate.mixing import draw_targets, group_weights
+from modelcollapse.simulate.wishart import bartlett_factor
 from modelcollapse.theory.generator import synthetic_quality
+
+from .helpers import assert_same_mean, draws
 
 
 def test_groups_split_by_rounding_and_weights_follow_eq_5_1():
@@ -50,3 +54,26 @@ def test_ols_generator_shift_has_the_inverse_wishart_covariance(sufficient):
     np.testing.assert_allclose(shifts.var(axis=0) * lam, expected, rtol=0.12)
     c2 = np.einsum("ij,j,ij->i", shifts, lam, shifts)
     assert c2.mean() == pytest.approx(synthetic_quality(setting), rel=0.05)
+
+
+def test_conditional_shift_second_moment_is_the_inverse_wishart_mean():
+    """The conditional estimator's E[δδᵀ | G0] = σ²G0⁻¹ averages to σ²Σ⁻¹/(n0 − d − 1)."""
+    setting = Setting(d=8, n=100, p2=0.5, sigma=0.7, n0=20, spectrum="power:1.0")
+    lam = setting.covariance.per_direction()[0]
+    rng = np.random.default_rng(2)
+    second = np.mean([(rd := target_roots(setting, bartlett_factor(rng, 20, 8))[1]) @ rd.T
+                      for _ in range(4000)], axis=0)
+    expected = 0.49 / (20 - 8 - 1) / lam
+    np.testing.assert_allclose(np.diag(second), expected, rtol=0.05)
+    assert np.abs(second - np.diag(np.diag(second))).max() < 0.05 * expected.min()
+
+
+@pytest.mark.parametrize("scheme", [{"n0": 20}, {"alpha": 0.2}, {"alpha": 0.5, "p2": 1.0},
+                                    {"alpha": 0.0, "p2": 0.3}, {"iterations": 3}])
+def test_conditional_estimators_have_the_sampled_mean(scheme):
+    """Generator, weights (one group weightless or absent) and variant R: same means."""
+    setting = Setting(**{"d": 8, "n": 60, "p2": 0.4, "c2": 1.0, "sigma": 0.5,
+                         "spectrum": "power:1.0", "ridge": 0.05, **scheme})
+    sampled = np.concatenate([draws(setting, "sufficient", 300, 1), draws(setting, "direct", 300, 2)])
+    for method, base in (("conditional", 3), ("direct-conditional", 4)):
+        assert_same_mean(sampled[:, 0], draws(setting, method, 100, base)[:, 0])

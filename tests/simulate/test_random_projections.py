@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
+from modelcollapse import Setting
 from modelcollapse.simulate.random_projections import projected_features
+
+from .helpers import assert_same_mean, draws
 
 
 @pytest.mark.parametrize("ridge", [0.0, 0.2])
@@ -59,3 +62,14 @@ def test_feature_count_is_min_of_m_and_d():
     wide = projected_features(rng, lam, 50)
     assert wide.kind == "triangular" and wide.p == 10
     np.testing.assert_allclose(wide.factor, wide.transform * np.sqrt(lam))
+
+
+@pytest.mark.parametrize(("n", "m", "ridge"), [(5, 20, 0.0), (30, 20, 0.2), (40, 12, 0.1)])
+def test_conditional_estimators_have_the_sampled_mean(n, m, ridge):
+    """The regimes above (m >= d with n < d and n > m; m < d, where the residual the
+    features miss is label noise and test error): conditional means = sampled means."""
+    setting = Setting(d=8 if m == 20 else 30, n=n, m=m, p2=0.4, c2=1.0, sigma=0.5,
+                      ridge=ridge, model="random-projections", spectrum="power:1.0")
+    sampled = np.concatenate([draws(setting, "sufficient", 300, 1), draws(setting, "direct", 300, 2)])
+    for method, base in (("conditional", 3), ("direct-conditional", 4)):
+        assert_same_mean(sampled[:, 0], draws(setting, method, 100, base)[:, 0])

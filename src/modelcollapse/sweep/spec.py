@@ -20,7 +20,7 @@ a log range over a whole-number field such as ``n`` is rounded)::
     seeds = 20            # seed indices 0..19
     base_seed = 0
     task = "simulate"     # or "theory"
-    method = "auto"       # a sampler the family offers (smc: auto, direct, sufficient)
+    method = "auto"       # a method the family offers (smc: auto, direct, sufficient, conditional, ...)
 
     [base]
     d = 100
