@@ -28,3 +28,16 @@ def test_tails_mechanism_choices_match_the_engine():
     from modelcollapse.tails.config import MECHANISMS as ENGINE
 
     assert tuple(MECHANISMS) == tuple(ENGINE)
+
+
+def test_predict_loads_the_theory_alone():
+    """`modelcollapse predict` on a Setting imports neither the Monte-Carlo engine (nor
+    scipy through it), the store, plotting, nor the other families (issue: start-up time)."""
+    code = ("import sys; from modelcollapse.cli import main; "
+            "main(['predict', '--d', '10', '--n', '100', '--p2', '0.1', '--c2', '1', '--json']); "
+            "print(sorted(m for m in ('scipy', 'matplotlib', 'duckdb', 'torch', "
+            "'modelcollapse.simulate.engine', 'modelcollapse.tails', 'modelcollapse.generations', "
+            "'modelcollapse.workflows', 'modelcollapse.reproduce', 'modelcollapse.sweep') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

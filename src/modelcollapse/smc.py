@@ -1,15 +1,36 @@
 """The strong-model-collapse family (spec SMC): a :class:`~modelcollapse.config.Setting`
 answered by the deterministic equivalents (:func:`modelcollapse.theory.predict`) and by one
-Monte-Carlo seed (:func:`modelcollapse.simulate.simulate_one`)."""
+Monte-Carlo seed (:func:`modelcollapse.simulate.simulate_one`).
+
+The engine is imported when a seed runs, not when the family registers: ``predict`` on the
+command line then loads the theory alone (start-up time).
+"""
+
+from typing import Any
 
 from .config import Setting
 from .family import Family, register
-from .simulate.engine import METHODS, resolve_method, simulate_one
+from .simulate.methods import METHODS
 from .theory import predict
 
+
+def run_one(setting: Setting, seed_index: int, base_seed: int = 0, method: str = "auto") -> float:
+    """One Monte-Carlo seed: :func:`modelcollapse.simulate.simulate_one`."""
+    from .simulate.engine import simulate_one
+
+    return simulate_one(setting, seed_index, base_seed, method)
+
+
+def resolve(setting: Setting, method: str) -> Any:
+    """The engine's method for ``method``: :func:`modelcollapse.simulate.resolve_method`."""
+    from .simulate.engine import resolve_method
+
+    return resolve_method(setting, method)
+
+
 FAMILY = register(Family(
-    name="smc", config=Setting, run_one=simulate_one, predict=predict,
+    name="smc", config=Setting, run_one=run_one, predict=predict,
     title="strong model collapse: ridge / random projections on a real+synthetic mixture",
-    methods=METHODS, resolve=resolve_method,
+    methods=METHODS, resolve=resolve,
     legacy_tasks={"simulate": "simulate", "modelcollapse.simulate:simulate_one": "simulate",
                   "theory": "theory", "modelcollapse.sweep.tasks:theory_task": "theory"}))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..simulate import ESTIMATORS, SAMPLER_CHOICES, choose_method
+from ..simulate.methods import ESTIMATORS, SAMPLER_CHOICES
 from ..verbs import simulate
 from .common import (
     add_family_arguments,
@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         setting = family_config(family, args.set)
         title = f"modelcollapse simulate {family.name}"
     if family is None or family.name == "smc":
+        from ..simulate.engine import choose_method
+
         method = choose_method(setting, args.method, args.estimator or "conditional")
     elif args.estimator is not None:
         raise ValueError(f"--estimator: only smc offers estimators; {family.name} offers "

@@ -9,16 +9,16 @@ noise (the conditional estimator, :mod:`.conditional`); the sampled estimator dr
 too (methods "sufficient" and "direct").
 """
 
-from .engine import (
-    ESTIMATORS,
-    METHODS,
-    SAMPLER_CHOICES,
-    choose_method,
-    estimated_cost,
-    resolve_method,
-    simulate_one,
-    simulate_ridge_path,
-)
+import importlib
+from typing import Any
 
+# The engine's names, imported on first use: `import modelcollapse` (and the command line's
+# predict) need not load the samplers and scipy.linalg.
 __all__ = ["ESTIMATORS", "METHODS", "SAMPLER_CHOICES", "choose_method", "estimated_cost",
            "resolve_method", "simulate_one", "simulate_ridge_path"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(".engine", __name__), name)

@@ -47,16 +47,12 @@ from ..verbs import run_seeds
 from .conditional import conditional_errors
 from .direct import direct_errors
 from .direct_conditional import direct_conditional_errors
+from .methods import ESTIMATORS, METHODS, SAMPLER_CHOICES
 from .mixing import group_weights
 from .sufficient import sufficient_errors
 
-# "auto" first (the family protocol); the sampled methods keep their names and meaning.
-METHODS: tuple[str, ...] = ("auto", "direct", "sufficient", "conditional", "direct-conditional")
 SAMPLERS = {"direct": direct_errors, "sufficient": sufficient_errors,
             "conditional": conditional_errors, "direct-conditional": direct_conditional_errors}
-# --estimator x --method -> method name (choose_method); "auto" is resolved by cost.
-ESTIMATORS: tuple[str, ...] = ("conditional", "sampled")
-SAMPLER_CHOICES: tuple[str, ...] = ("auto", "direct", "sufficient")
 _NAMES = {("conditional", "direct"): "direct-conditional", ("conditional", "sufficient"): "conditional",
           ("sampled", "direct"): "direct", ("sampled", "sufficient"): "sufficient"}
 # A standard normal draw costs about as much as this many flops (numpy's ziggurat vs BLAS).
