@@ -220,6 +220,12 @@ def test_a_family_defined_in_the_tests_runs_everywhere(tmp_path):
     ("bigram", ["beta=2", "T=10", "contexts=1e12"], "^contexts: .* GiB, more than the 1 GiB"),
     ("memory", ["beta=2", "T=1e4", "d=1e9"], "^d: .* GiB, more than the 1 GiB"),
     ("gcd", ["train_size=1e12"], "^train_size: .* GiB, more than the 1 GiB"),
+    # values whose squares or powers overflow: refused by name, not a silent inf or NaN
+    ("tails", ["beta=1e300", "T=1e4"], "^beta must be <= 64"),
+    ("tails-workflow", ["beta=100", "T=1e4"], "^beta must be <= 64"),
+    ("smc", ["d=10", "n=100", "sigma=1e200"], "^sigma must be <= 1e"),
+    ("workflow", ["d=10", "T=100", "sigma=1e200"], "^sigma must be <= 1e"),
+    ("workflow", ["d=1e5", "T=100"], "^d: .* GiB, more than the 1 GiB"),
 ])
 def test_huge_values_are_refused_before_anything_is_allocated(family, items, message):
     from modelcollapse.cli.common import family_config

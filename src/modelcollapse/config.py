@@ -52,6 +52,9 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
 # The largest array one configuration may ask for (float64 entries): 1 GiB, an eighth of
 # what a 2-core, 24 GiB machine can hold several workers of.
 MAX_ARRAY_ELEMENTS = 2**27
+# A noise standard deviation beyond this would overflow σ² times the theory's factors (a
+# silent inf that reads as a divergence): refused by name instead.
+MAX_SIGMA = 1e100
 # Sample counts drawn by multinomials must fit a 64-bit integer.
 MAX_COUNT = float(2**62)
 
@@ -330,7 +333,7 @@ class Setting(ConfigBase):
         set_("n", int(check_number("n", self.n, low=1, integer=True)))
         set_("p2", check_number("p2", self.p2, low=0.0, high=1.0))
         set_("c2", check_number("c2", self.c2, low=0.0))
-        set_("sigma", check_number("sigma", self.sigma, low=0.0))
+        set_("sigma", check_number("sigma", self.sigma, low=0.0, high=MAX_SIGMA))
         set_("ridge", check_number("ridge", self.ridge, low=0.0))
         set_("r2", check_number("r2", self.r2, low=0.0))
         if self.model not in MODELS:

@@ -15,21 +15,22 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from ..config import Spectrum, check_number
+from ..config import MAX_SIGMA, Spectrum, check_number
 from ..configbase import ConfigBase
 
 ADAPTIVE = "adaptive"
 
 
-def _schedule(name: str, value: Any, generations: int, *, low: float, integer: bool) -> Any:
+def _schedule(name: str, value: Any, generations: int, *, low: float, integer: bool,
+              high: float | None = None) -> Any:
     """A scalar, or one value per generation (spec TG eq. (B.7)); validated and normalised."""
     if isinstance(value, list | tuple | np.ndarray):
         values = tuple(value)
         if len(values) != generations:
             raise ValueError(f"{name} needs one value per generation ({generations}), got {len(values)}")
-        checked = tuple(check_number(name, v, low=low, integer=integer) for v in values)
+        checked = tuple(check_number(name, v, low=low, high=high, integer=integer) for v in values)
         return tuple(int(v) for v in checked) if integer else checked
-    checked = check_number(name, value, low=low, integer=integer)
+    checked = check_number(name, value, low=low, high=high, integer=integer)
     return int(checked) if integer else checked
 
 
@@ -71,8 +72,9 @@ class GenerationsSetting(ConfigBase):
         set_("T", int(check_number("T", self.T, low=1, integer=True)))
         set_("generations", int(check_number("generations", self.generations, low=0, integer=True)))
         set_("T0", _schedule("T0", self.T0, self.generations, low=1, integer=True))
-        set_("sigma0", _schedule("sigma0", self.sigma0, self.generations, low=0.0, integer=False))
-        set_("sigma", check_number("sigma", self.sigma, low=0.0))
+        set_("sigma0", _schedule("sigma0", self.sigma0, self.generations, low=0.0, integer=False,
+                                 high=MAX_SIGMA))
+        set_("sigma", check_number("sigma", self.sigma, low=0.0, high=MAX_SIGMA))
         if self.ridge != ADAPTIVE:
             if isinstance(self.ridge, str):
                 raise ValueError(f"ridge must be a number >= 0 or 'adaptive', got {self.ridge!r}")

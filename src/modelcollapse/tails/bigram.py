@@ -31,7 +31,7 @@ from scipy import special
 from ..config import MAX_COUNT, check_number, check_size
 from ..configbase import ConfigBase
 from ..seeds import seed_generator
-from .hutter import expected_error, power, tail_mass, zipf_probs
+from .hutter import check_beta, expected_error, power, tail_mass, zipf_probs
 
 _CELLS = 1 << 23  # context × vocabulary entries per multinomial block
 
@@ -43,7 +43,7 @@ def expected_tv(beta: float, m: float, *, vocab: int | None = None) -> float:
     j > V have m p_j < 1, where the formula reduces to E|X/m − p_j| = 2 p_j (1 − p_j)^m, so
     their total is the Hutter error Σ_{j>V} p_j (1 − p_j)^m, evaluated exactly.
     """
-    beta = check_number("beta", beta, low=1.0, low_open=True)
+    beta = check_beta(beta)
     m = check_number("m", m, low=1, integer=True)
     V = int(vocab or max(1 << 12, 2 ** math.ceil(math.log2(4 * m ** (1 / beta) + 1))))
     p = zipf_probs(beta, V)
@@ -73,7 +73,7 @@ class BigramSetting(ConfigBase):
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        set_("beta", check_number("beta", self.beta, low=1.0, low_open=True))
+        set_("beta", check_beta(self.beta))
         set_("T", check_number("T", self.T, low=1.0, high=MAX_COUNT))
         set_("beta_next", check_number("beta_next", self.beta if self.beta_next is None
                                        else self.beta_next, low=1.0, low_open=True))

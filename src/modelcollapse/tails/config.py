@@ -31,6 +31,7 @@ from typing import Any, ClassVar, Literal
 
 from ..config import check_number
 from ..configbase import ConfigBase
+from .hutter import check_beta
 
 Mechanism = Literal["A", "B", "C"]
 MECHANISMS: tuple[str, ...] = ("A", "B", "C")
@@ -58,7 +59,7 @@ class TailsSetting(ConfigBase):
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        set_("beta", check_number("beta", self.beta, low=1.0, low_open=True))
+        set_("beta", check_beta(self.beta))
         set_("T", check_number("T", self.T, low=1.0))
         given = [name for name in ("k", "top_p", "temperature", "T0") if getattr(self, name) is not None]
         if len(given) > 1:

@@ -47,6 +47,16 @@ from ..config import check_number
 Unseen = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """P(item unseen by the downstream model) as a function of (p_i, T), broadcasting."""
 
+# Zipf exponents above this put all but 2^-64 of the mass on the first item: the error is
+# below double precision's resolution of it, and the quadrature's log-range underflows.
+MAX_BETA = 64.0
+
+
+def check_beta(beta: float) -> float:
+    """β as a float after checking 1 < β <= MAX_BETA (a ValueError naming ``beta``)."""
+    return check_number("beta", beta, low=1.0, low_open=True, high=MAX_BETA)
+
+
 HEAD = 1 << 14  # items summed term by term
 _PANELS, _NODES = 64, 12  # composite Gauss–Legendre in log u for the tail integral
 _U0_RATIO = 1e-16  # the tail integral starts at u_0 = 1e-16·u_top; below it g is constant
@@ -113,7 +123,7 @@ def expected_error(beta: float, unseen: Unseen, T: Any, *, cuts: Sequence[float]
     :func:`cut_threshold`); the tail integral is split there. See the module docstring for
     the method and its error bound. Vectorised over T; returns an array shaped like T.
     """
-    beta = check_number("beta", beta, low=1.0, low_open=True)
+    beta = check_beta(beta)
     Ts = np.atleast_1d(np.asarray(T, dtype=float)).ravel()
     if np.any(Ts <= 0) or not np.all(np.isfinite(Ts)):
         raise ValueError("T must be finite and > 0")

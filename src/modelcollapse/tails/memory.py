@@ -28,7 +28,7 @@ import numpy as np
 from ..config import MAX_COUNT, check_number, check_size
 from ..configbase import ConfigBase
 from ..seeds import seed_generator
-from .hutter import tail_mass, zipf_probs
+from .hutter import check_beta, tail_mass, zipf_probs
 
 STORAGE: tuple[str, ...] = ("frequency", "seen", "top")
 EMBEDDINGS: tuple[str, ...] = ("sphere", "gaussian")
@@ -49,7 +49,7 @@ class MemorySetting(ConfigBase):
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        set_("beta", check_number("beta", self.beta, low=1.0, low_open=True))
+        set_("beta", check_beta(self.beta))
         set_("T", check_number("T", self.T, low=1.0, high=MAX_COUNT))
         set_("d", int(check_number("d", self.d, low=1, integer=True)))
         if self.k is not None:

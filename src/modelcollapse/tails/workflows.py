@@ -135,7 +135,7 @@ from ..config import MAX_COUNT, MAX_GENERATIONS, check_choice, check_number, che
 from ..configbase import ConfigBase
 from ..seeds import seed_generator
 from .config import MECHANISMS, Mechanism, TailsSetting
-from .hutter import clean_error, expected_error, power, tail_mass, zipf_norm, zipf_probs
+from .hutter import check_beta, clean_error, expected_error, power, tail_mass, zipf_norm, zipf_probs
 from .simulate import _draw, default_support
 from .transforms import chain_law
 
@@ -179,7 +179,7 @@ class TailsWorkflowSetting(ConfigBase):
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        set_("beta", check_number("beta", self.beta, low=1.0, low_open=True))
+        set_("beta", check_beta(self.beta))
         set_("T", check_number("T", self.T, low=1.0, high=MAX_COUNT, integer=True))
         set_("generations", int(check_number("generations", self.generations, low=0,
                                              high=MAX_GENERATIONS, integer=True)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..config import MAX_GENERATIONS, Spectrum, check_choice, check_number, check_pi, check_size
+from ..config import MAX_GENERATIONS, MAX_SIGMA, Spectrum, check_choice, check_number, check_pi, check_size
 from ..configbase import ConfigBase
 
 WORKFLOWS = ("replace", "accumulate", "accumulate-subsample", "mix", "verify")
@@ -70,7 +70,7 @@ class WorkflowSetting(ConfigBase):
                                              high=MAX_GENERATIONS, integer=True)))
         check_choice("workflow", self.workflow, WORKFLOWS)
         check_choice("design", self.design, DESIGNS)
-        set_("sigma", check_number("sigma", self.sigma, low=0.0))
+        set_("sigma", check_number("sigma", self.sigma, low=0.0, high=MAX_SIGMA))
         set_("ridge", check_number("ridge", self.ridge, low=0.0))
         Spectrum.check(self.spectrum, self.d)
         set_("pi", check_pi(self.workflow, self.pi, "rows"))
