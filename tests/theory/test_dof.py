@@ -52,3 +52,24 @@ def test_vectorised_equals_scalar_and_multiplicities_are_exact():
         for j in range(3):
             assert grid[i, j] == pytest.approx(solve_kappa(n[i, 0], ridge[j], expanded),
                                                rel=1e-12, abs=1e-300)
+
+
+def test_subnormal_ridge_above_the_threshold_converges():
+    """n > d with a subnormal ridge: κ ≈ λn/(n − d) is subnormal (once: no convergence)."""
+    spec = random_spectrum(2, 50)
+    n = np.array([51.0, 100.0, 1e6])
+    kappa = solve_kappa(n, 1e-310, spec)
+    assert np.all(kappa > 0)
+    np.testing.assert_allclose(kappa, 1e-310 * n / (n - 50), rtol=1e-3)
+
+
+@pytest.mark.filterwarnings("error")
+def test_extreme_spectra_and_ridges_take_the_direct_path():
+    """Eigenvalues or κ beyond 1e±100 (where r² = (λ + κ)⁻² would leave the float range)."""
+    lam = np.logspace(-150, 150, 31)
+    spec = Spectrum.from_eigenvalues(lam, 2)
+    n = np.array([3.0, 30.0, 300.0])
+    ridge = np.array([1e-200, 1.0, 1e200])
+    kappa = solve_kappa(n, ridge, spec)
+    for k, nn, ll in zip(kappa, n, ridge, strict=True):
+        assert abs(1 - ll / k - np.sum(2 * lam / (lam + k)) / nn) <= 1e-15

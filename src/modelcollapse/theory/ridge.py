@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import Spectrum
-from .dof import solve_kappa, spectral_sums
+from .dof import solve_kappa_sums
 
 
 def profile_weights(spectrum: Spectrum) -> np.ndarray:
@@ -62,7 +62,10 @@ def linear_terms(spectrum: Spectrum, n: np.ndarray, ridge: np.ndarray) -> dict[s
     h1 = tr[ΔΣ²(Σ+κ)⁻¹]/c², h2 = tr[ΔΣ³(Σ+κ)⁻²]/c² and D2 = df2(κ)/n (eq. (2.3)).
     ``n`` and ``ridge`` are flat arrays of equal length.
     """
-    kappa = solve_kappa(n, ridge, spectrum)
-    s_f, s_ff, _, s_gg = spectral_sums(kappa, spectrum, profile_weights(spectrum), full=True)
-    return {"kappa": kappa, "df1": s_f[:, 0], "df2": s_ff[:, 0], "res_w": s_gg[:, 1],
-            "h1": s_f[:, 2], "h2": s_ff[:, 2], "D2": s_ff[:, 0] / n}
+    # Columns (multiplicities, shift) for f and f², the signal for g²: the solver's
+    # accepting evaluation yields them with κ (spec SMC §2.1), so no separate pass.
+    w = profile_weights(spectrum)
+    kappa, (s_f, s_ff, s_gg) = solve_kappa_sums(n, ridge, spectrum, w[:, [0, 2]], w[:, [0, 2]],
+                                                w[:, [1]])
+    return {"kappa": kappa, "df1": s_f[:, 0], "df2": s_ff[:, 0], "res_w": s_gg[:, 0],
+            "h1": s_f[:, 1], "h2": s_ff[:, 1], "D2": s_ff[:, 0] / n}
