@@ -61,16 +61,25 @@ def _fit(stats: list[tuple[np.ndarray, np.ndarray]], dual: bool, n: int,
                      for j, lam in enumerate(ridges)], axis=1)
 
 
-def direct_errors(setting: Setting, rng: np.random.Generator, ridges: np.ndarray) -> np.ndarray:
-    """Test error ||ŵ − w1*||²_Σ of one seed for each ridge in ``ridges`` (same draws for all)."""
-    lam, w1, w2 = draw_targets(setting, rng, sufficient=False)
-    d, n, nr = setting.d, setting.n, ridges.size
+def draw_projection(setting: Setting, rng: np.random.Generator
+                    ) -> tuple[np.ndarray | None, tuple[tuple[int, float], tuple[int, float]], bool]:
+    """(S, the groups' (rows, weight), dual): the random projection S (m×d, iid N(0, 1/d);
+    None for the linear model), drawn here, and whether fewer rows than features are fitted
+    (the dual form)."""
+    d = setting.d
     S = None
     if setting.model == "random-projections":
         S = rng.standard_normal((setting.m, d)) / np.sqrt(d)
     q = d if S is None else setting.m
     (n1, om1), (n2, om2) = group_weights(setting)
-    dual = (n1 if om1 else 0) + (n2 if om2 else 0) < q
+    return S, ((n1, om1), (n2, om2)), (n1 if om1 else 0) + (n2 if om2 else 0) < q
+
+
+def direct_errors(setting: Setting, rng: np.random.Generator, ridges: np.ndarray) -> np.ndarray:
+    """Test error ||ŵ − w1*||²_Σ of one seed for each ridge in ``ridges`` (same draws for all)."""
+    lam, w1, w2 = draw_targets(setting, rng, sufficient=False)
+    n, nr = setting.n, ridges.size
+    S, ((n1, om1), (n2, om2)), dual = draw_projection(setting, rng)
     real = []
     if n1 and om1:
         real = [_draw_rows(rng, n1, lam, S, np.tile(w1[:, None], nr), setting.sigma, om1, dual)]

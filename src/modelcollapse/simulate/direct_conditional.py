@@ -29,7 +29,6 @@ from scipy import linalg
 from ..config import Setting
 from . import direct
 from .expectation import DeviationMoments, Response, shifted_inverses
-from .mixing import group_weights
 
 
 @dataclass(frozen=True)
@@ -71,14 +70,8 @@ def draw_row_design(setting: Setting, rng: np.random.Generator) -> RowDesign:
     """The design of one seed: the generator's rows (``n0``), S, the real rows, then fresh
     synthetic rows per iteration."""
     lam = setting.covariance.per_direction()[0]
-    d = setting.d
     g0 = None if setting.n0 is None else _rows(rng, setting.n0, lam, 1.0, False).gram
-    S = None
-    if setting.model == "random-projections":
-        S = rng.standard_normal((setting.m, d)) / np.sqrt(d)
-    q = d if S is None else setting.m
-    (n1, om1), (n2, om2) = group_weights(setting)
-    dual = (n1 if om1 else 0) + (n2 if om2 else 0) < q
+    S, ((n1, om1), (n2, om2)), dual = direct.draw_projection(setting, rng)
     real = _rows(rng, n1, lam, om1, dual) if n1 and om1 else None
     synthetic = tuple(_rows(rng, n2, lam, om2, dual) if n2 and om2 else None
                       for _ in range(setting.iterations))
