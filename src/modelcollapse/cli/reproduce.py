@@ -67,9 +67,9 @@ def _print_entry(entry: Any, out: Path) -> None:
     from ..reproduce import Verdict
 
     c = entry.comparison
-    agreement = (f"max rel. error {c['max_rel_error']:.1%}, "
-                 f"{c['within_error_bar']:.0%} within error bars" if c.get("points")
-                 else "no comparable point")
+    agreement = (f"theory vs markers: max rel. error {c['max_rel_error']:.1%} (median "
+                 f"{c['median_rel_error']:.1%}), {c['within_error_bar']:.0%} within the 2-SEM "
+                 "Monte-Carlo bars" if c.get("points") else "no comparable point")
     print(f"{entry.name}: {entry.tasks} tasks ({entry.computed} computed) in "
           f"{entry.seconds:.0f} s; {agreement} -> {out / entry.files['png']}")
     for v in entry.verdicts:

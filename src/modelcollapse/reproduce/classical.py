@@ -13,6 +13,7 @@ from ..sweep import Point, Sweep
 from ..theory import predict
 from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
+    CONDITIONAL,
     Curve,
     Drawing,
     Figure,
@@ -46,7 +47,7 @@ def sweep(quick: bool) -> Sweep:
     p = _params(quick)
     base = Setting(d=p["d"], n=p["n"][0], **BASE)
     return Sweep.grid(f"classical-scaling{'-quick' if quick else ''}", base, seeds=p["seeds"],
-                      p2=p["p2"], n=_n_grid(quick))
+                      method=CONDITIONAL, p2=p["p2"], n=_n_grid(quick))
 
 
 def draw(points: list[Point], quick: bool) -> Drawing:

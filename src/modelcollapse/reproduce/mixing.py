@@ -20,6 +20,7 @@ from ..theory import predict
 from ..theory.mixing import iterative_mixing_finite, iterative_mixing_small_phi
 from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
+    CONDITIONAL,
     Curve,
     Drawing,
     Figure,
@@ -54,9 +55,12 @@ def sweep(quick: bool) -> Sweep:
     p = _params(quick)
     name = f"iterative-mixing{'-quick' if quick else ''}"
     base, ns = _base(quick), _n_grid(quick)
-    iterated = Sweep.grid(name, base, seeds=p["seeds"], iterations=[p["iterations"]], n=ns)
-    real_half = Sweep.grid(name, base.replace(p2=0.0), seeds=p["seeds"], n=[n // 2 for n in ns])
+    iterated = Sweep.grid(name, base, seeds=p["seeds"], method=CONDITIONAL,
+                          iterations=[p["iterations"]], n=ns)
+    real_half = Sweep.grid(name, base.replace(p2=0.0), seeds=p["seeds"], method=CONDITIONAL,
+                           n=[n // 2 for n in ns])
     by_iteration = Sweep.grid(name, base.replace(n=p["n_panel"]), seeds=p["seeds"],
+                              method=CONDITIONAL,
                               iterations=list(range(1, p["iterations"] + 1)))
     return iterated + real_half + by_iteration
 

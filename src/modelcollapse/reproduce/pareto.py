@@ -18,6 +18,7 @@ from ..sweep import Point, Sweep
 from ..theory import predict
 from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
+    CONDITIONAL,
     ERROR_BAR_SEMS,
     Curve,
     Drawing,
@@ -50,8 +51,9 @@ def _base(quick: bool) -> Setting:
 def sweep(quick: bool) -> Sweep:
     p = _params(quick)
     name = f"pareto{'-quick' if quick else ''}"
-    real = Sweep.grid(name, _base(quick), seeds=p["seeds"], m=p["m"])
-    mixed = Sweep.grid(name, _base(quick), seeds=p["seeds"], p2=P2, c2=list(QUALITY), m=p["m"])
+    real = Sweep.grid(name, _base(quick), seeds=p["seeds"], method=CONDITIONAL, m=p["m"])
+    mixed = Sweep.grid(name, _base(quick), seeds=p["seeds"], method=CONDITIONAL, p2=P2,
+                       c2=list(QUALITY), m=p["m"])
     return real + mixed
 
 
@@ -159,4 +161,6 @@ FIGURE = register(Figure(
                   "sits above the diagonal (collapse).", low_quality_collapses),
             Claim("quality-orders", "Very high-quality synthetic data stay close to the "
                   "diagonal.", quality_orders_the_collapse),
-            agrees_with_theory())))
+            # the deterministic equivalent's finite-size offset at n = 100, d = 200: 0.05% at
+            # m = 400 (conditional markers resolve it)
+            agrees_with_theory(relative=0.002))))

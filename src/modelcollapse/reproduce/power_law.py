@@ -20,6 +20,7 @@ from ..theory import predict
 from ..theory.scaling import clean_rate
 from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
+    CONDITIONAL,
     Curve,
     Drawing,
     Figure,
@@ -54,7 +55,8 @@ def sweep(quick: bool) -> Sweep:
     base = Setting(d=p["d"], n=lo, **BASE)
     settings = tuple(base.replace(n=n, ridge=tuned_ridge(n), p2=p2) for p2 in p["p2"]
                      for n in (round(float(v)) for v in np.geomspace(lo, hi, num)))
-    return Sweep(f"power-law-scaling{'-quick' if quick else ''}", settings, seeds=p["seeds"])
+    return Sweep(f"power-law-scaling{'-quick' if quick else ''}", settings, seeds=p["seeds"],
+                 method=CONDITIONAL)
 
 
 def draw(points: list[Point], quick: bool) -> Drawing:

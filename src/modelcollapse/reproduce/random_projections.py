@@ -22,6 +22,7 @@ from ..sweep import Point, Sweep
 from ..theory import predict
 from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import (
+    CONDITIONAL,
     ERROR_BAR_SEMS,
     Curve,
     Drawing,
@@ -55,7 +56,7 @@ def sweep(quick: bool) -> Sweep:
     p = _params(quick)
     ms = [round(psi * p["n"]) for psi in p["psi"]]
     return Sweep.grid(f"rp-model-size{'-quick' if quick else ''}", _base(quick),
-                      seeds=p["seeds"], p2=p["p2"], m=ms)
+                      seeds=p["seeds"], method=CONDITIONAL, p2=p["p2"], m=ms)
 
 
 def penalty_points(points: list[Point], p2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -153,4 +154,6 @@ FIGURE = register(Figure(
     sweep=sweep, draw=draw,
     claims=(Claim("penalty-peak", "The synthetic penalty rises with m up to m = n, then falls, "
                   "but stays above zero.", penalty_peaks_at_the_threshold),
-            agrees_with_theory())))
+            # the deterministic equivalent's finite-size offset at n = 100, largest next to
+            # the interpolation threshold m = n: 2.4% at m = 80 (conditional markers resolve it)
+            agrees_with_theory(relative=0.03))))

@@ -23,6 +23,9 @@ from .claims import Claim
 
 # Monte-Carlo error bars span this many standard errors of the mean (≈95% coverage).
 ERROR_BAR_SEMS = 2.0
+# The method of the strong-model-collapse figures' markers: per draw of the design, the exact
+# expectation over targets and noise (100-10^4x less variance per second than sampling them).
+CONDITIONAL = "conditional"
 
 
 @dataclass(frozen=True)
