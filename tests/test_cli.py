@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from modelcollapse.cli import COMMANDS, build_parser
 
 
@@ -41,3 +43,19 @@ def test_predict_loads_the_theory_alone():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("args", [
+    ["reproduce", "classical-scaling", "--quick", "--out", ""],
+    ["results", "--store", " "],
+    ["sweep", "x.toml", "--store", ""],
+    ["experiment", "images", "--quick", "--out", ""],
+])
+def test_an_empty_path_is_refused_not_read_as_the_current_directory(args, capsys):
+    from modelcollapse.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "an empty path" in err

@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 from dataclasses import MISSING, fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,14 @@ def whole(text: str) -> int:
     if not math.isfinite(value) or value != int(value):
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
     return int(value)
+
+
+def path(text: str) -> Path:
+    """argparse type for a file or directory argument: an empty path (which would silently
+    mean the current directory) is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; give a file or directory name")
+    return Path(text)
 
 
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .common import whole, with_overrides
+from .common import path, whole, with_overrides
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="laptop-scale configuration: a few minutes on 2 CPU cores")
         p.add_argument("--device", default="auto",
                        help="auto (GPU when present), cpu, cuda, cuda:N or mps (default: auto)")
-        p.add_argument("--out", type=Path, default=Path("results") / f"experiment-{name}",
+        p.add_argument("--out", type=path, default=Path("results") / f"experiment-{name}",
                        help=f"output directory (default: results/experiment-{name})")
         p.add_argument("--threads", type=whole, default=None,
                        help="CPU threads for torch (default: torch's choice)")
@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--show-config", action="store_true",
                        help="print the configuration that would run, and exit")
         p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
-        p.add_argument("--store", type=Path, default=None, metavar="PATH",
+        p.add_argument("--store", type=path, default=None, metavar="PATH",
                        help="run every fit as a per-seed task into this DuckDB results store "
                             f"instead of --out (resumable, shared with modelcollapse reproduce "
                             f"nn-{name if name == 'lm' else 'images'}); tasks train on a GPU "

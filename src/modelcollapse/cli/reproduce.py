@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .common import path
 from .sweep import add_run_arguments
 
 
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--list", action="store_true", help="print the figure names and exit")
     parser.add_argument("--quick", action="store_true",
                         help="small grids: each figure in under a minute on 2 cores")
-    parser.add_argument("--out", type=Path, default=Path("report"), metavar="DIR",
+    parser.add_argument("--out", type=path, default=Path("report"), metavar="DIR",
                         help="output directory (default: report)")
     parser.add_argument("--check", action="store_true",
                         help="exit with status 1 if any figure's claim fails on this run's data")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from ..family import families
 from ..sweep import DEFAULT_STORE, Store
+from .common import path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,9 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "writes every (setting, seed) row to .csv or .parquet.",
     )
     parser.add_argument("study", nargs="?", help="study name (see the list)")
-    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, metavar="PATH",
+    parser.add_argument("--store", type=path, default=DEFAULT_STORE, metavar="PATH",
                         help=f"DuckDB results store (default: {DEFAULT_STORE})")
-    parser.add_argument("--export", type=Path, default=None, metavar="FILE",
+    parser.add_argument("--export", type=path, default=None, metavar="FILE",
                         help="write the study's rows to FILE (.csv or .parquet)")
     parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
                         help="show only settings with this field value, e.g. --where p2=0.1 "

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from ..sweep import DEFAULT_STORE, Store, Sweep, open_backend, run_sweep
-from .common import whole
+from .common import path, whole
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--scheduler", default=None, metavar="ADDR",
                        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
                             "(started by hand, dask-jobqueue or dask-kubernetes)")
-    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, metavar="PATH",
+    parser.add_argument("--store", type=path, default=DEFAULT_STORE, metavar="PATH",
                         help=f"DuckDB results store (default: {DEFAULT_STORE})")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
 
