@@ -6,8 +6,6 @@ The engine is imported when a seed runs, not when the family registers: ``predic
 command line then loads the theory alone (start-up time).
 """
 
-from typing import Any
-
 from .config import Setting
 from .family import Family, register
 from .simulate.methods import METHODS
@@ -21,7 +19,7 @@ def run_one(setting: Setting, seed_index: int, base_seed: int = 0, method: str =
     return simulate_one(setting, seed_index, base_seed, method)
 
 
-def resolve(setting: Setting, method: str) -> Any:
+def resolve(setting: Setting, method: str) -> str:
     """The engine's method for ``method``: :func:`modelcollapse.simulate.resolve_method`."""
     from .simulate.engine import resolve_method
 

@@ -391,22 +391,18 @@ FIGURES: list[Figure] = [
                       verification_bounds_error),
                 Claim("acceptance-falls", "The acceptance rate falls as τ shrinks.",
                       acceptance_falls)))),
+    register(Figure(
+        name="workflow-gaussian",
+        title="Gaussian fitting over generations: replace collapses, accumulate does not",
+        source="spec WF §4 (GF.0)-(GF.4), §6 claim 5; Shumailov et al.; Kazdan et al.",
+        claim="Refitting a Gaussian to samples of the previous fit (replace) shrinks the "
+              "expected variance by (T - 1)/T per generation towards a point mass; "
+              "accumulating the samples keeps it above sin(π/√T)/(π/√T) > 0, and mixing in "
+              "real samples converges.",
+        sweep=_sweep("workflow-gaussian"), draw=draw_gaussian,
+        claims=(LAWS, agrees_with_theory(z=Z),
+                Claim("gaussian-replace-collapses", "Under replace E v_k = ((T - 1)/T)^(k+1): "
+                      "the variance collapses geometrically.", gaussian_replace_collapses),
+                Claim("gaussian-accumulate-bounded", "Under accumulate the variance stays "
+                      "bounded away from 0.", gaussian_accumulate_bounded)))),
 ]
-
-
-GAUSSIAN_FIGURE = Figure(
-    name="workflow-gaussian",
-    title="Gaussian fitting over generations: replace collapses, accumulate does not",
-    source="spec WF §4 (GF.0)-(GF.4), §6 claim 5; Shumailov et al.; Kazdan et al.",
-    claim="Refitting a Gaussian to samples of the previous fit (replace) shrinks the expected "
-          "variance by (T - 1)/T per generation towards a point mass; accumulating the "
-          "samples keeps it above sin(π/√T)/(π/√T) > 0, and mixing in real samples "
-          "converges.",
-    sweep=_sweep("workflow-gaussian"), draw=draw_gaussian,
-    claims=(LAWS, agrees_with_theory(z=Z),
-            Claim("gaussian-replace-collapses", "Under replace E v_k = ((T - 1)/T)^(k+1): the "
-                  "variance collapses geometrically.", gaussian_replace_collapses),
-            Claim("gaussian-accumulate-bounded", "Under accumulate the variance stays bounded "
-                  "away from 0.", gaussian_accumulate_bounded)))
-FIGURES.append(register(GAUSSIAN_FIGURE))
-

@@ -102,7 +102,7 @@ def _one_run(setting: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> 
             "truncation_bound": float(bound)}
 
 
-def _draw(rng: np.random.Generator, count: float, head: np.ndarray) -> tuple[np.ndarray, int]:
+def draw_counts(rng: np.random.Generator, count: float, head: np.ndarray) -> tuple[np.ndarray, int]:
     """Multinomial counts of ``count`` samples on ``head`` and the number beyond it (the bucket)."""
     bucket = max(0.0, 1.0 - float(head.sum()))
     counts = rng.multinomial(int(count), np.append(head, bucket))
@@ -128,25 +128,25 @@ def _known(s: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> tuple[np
     (``None``, e.g. for chains, means those samples are counted as lost: see the bound)."""
     T = s.T
     if s.temperature is not None:
-        counts, beyond = _draw(rng, T, zipf_probs(s.trained_beta, p.size))
+        counts, beyond = draw_counts(rng, T, zipf_probs(s.trained_beta, p.size))
         return counts > 0, beyond, s.trained_beta
     if s.generations == 0:
         k = cut_index(s)
         if k is None:
-            counts, beyond = _draw(rng, T, p)
+            counts, beyond = draw_counts(rng, T, p)
             return counts > 0, beyond, s.beta
         head_mass = 1.0 - tail_mass(s.beta, k)
         q = np.where(np.arange(1, p.size + 1) <= k, p / head_mass, 0.0)
-        counts, beyond = _draw(rng, T, (1 - s.pi) * q + s.pi * p)
+        counts, beyond = draw_counts(rng, T, (1 - s.pi) * q + s.pi * p)
         return counts > 0, beyond, (s.beta if k <= p.size else None)
     T0 = s.T if s.T0 is None else s.T0
     if s.mechanism == "C":
-        counts, beyond = _draw(rng, T, p)
+        counts, beyond = draw_counts(rng, T, p)
         known = counts > 0
         for _ in range(s.generations):
-            known &= _draw(rng, T0, p)[0] > 0
+            known &= draw_counts(rng, T0, p)[0] > 0
         return known, beyond, None
-    counts = _draw(rng, T0, p)[0]
+    counts = draw_counts(rng, T0, p)[0]
     for _ in range(s.generations - 1):
         idx = np.flatnonzero(counts)
         # A resamples the empirical distribution; B keeps the support with p-weights
@@ -155,7 +155,7 @@ def _known(s: TailsSetting, p: np.ndarray, rng: np.random.Generator) -> tuple[np
         counts[idx] = rng.multinomial(int(T0), weights / weights.sum())
     q = counts / counts.sum() if s.mechanism == "A" else np.where(counts > 0, p, 0.0)
     q = q / q.sum()
-    counts, beyond = _draw(rng, T, (1 - s.pi) * q + s.pi * p)
+    counts, beyond = draw_counts(rng, T, (1 - s.pi) * q + s.pi * p)
     return counts > 0, beyond, None
 
 

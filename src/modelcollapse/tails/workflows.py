@@ -103,7 +103,7 @@ Simulation only (no law: :func:`predict_tails_workflow` raises ``ValueError``):
   count history, not on one support probability per item, and there is no closed recursion.
 
 Simulation. One run draws, per generation, multinomial count vectors (never lists of tokens)
-over the first N items plus one bucket for the mass beyond them (:func:`.simulate._draw`);
+over the first N items plus one bucket for the mass beyond them (:func:`.simulate.draw_counts`);
 samples in the bucket are lost, as in the chains of :mod:`.simulate`. The support N is
 :func:`.simulate.default_support` of the whole chain's real sample count T + G·a. Under A
 and B no item ever enters a support except through a real sample, so an item i > N would be
@@ -136,7 +136,7 @@ from ..configbase import ConfigBase
 from ..seeds import seed_generator
 from .config import MECHANISMS, Mechanism, TailsSetting
 from .hutter import check_beta, clean_error, expected_error, power, tail_mass, zipf_norm, zipf_probs
-from .simulate import _draw, default_support
+from .simulate import default_support, draw_counts
 from .transforms import chain_law
 
 WORKFLOWS: tuple[str, ...] = ("replace", "accumulate", "mix")
@@ -342,13 +342,13 @@ def _support_chain(s: TailsWorkflowSetting, p: np.ndarray,
                    rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Known head items of generations 0..G under A or B (known = in the training counts)."""
     T, a, syn = int(s.T), s.real_samples, s.synthetic_samples
-    counts = _draw(rng, T, p)[0]
+    counts = draw_counts(rng, T, p)[0]
     yield counts > 0
     for _ in range(s.generations):
         if s.workflow == "accumulate":
             counts = counts + _produce(rng, T, counts, p, s.mechanism)
         else:  # replace, or mix: a fresh real samples and s produced by the previous model
-            real = _draw(rng, a, p)[0] if a > 0 else 0
+            real = draw_counts(rng, a, p)[0] if a > 0 else 0
             counts = real + _produce(rng, syn, counts, p, s.mechanism)
         yield counts > 0
 
@@ -357,11 +357,11 @@ def _relabel_chain(s: TailsWorkflowSetting, p: np.ndarray,
                    rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Items known with their correct label, generations 0..G, under mechanism C."""
     T = int(s.T)
-    known = _draw(rng, T, p)[0] > 0
+    known = draw_counts(rng, T, p)[0] > 0
     right, wrong = known.copy(), np.zeros_like(known)  # pooled copies with a right / wrong label
     yield known
     for _ in range(s.generations):
-        seen = _draw(rng, T, p)[0] > 0
+        seen = draw_counts(rng, T, p)[0] > 0
         if s.workflow == "accumulate":
             right |= seen & known
             wrong |= seen & ~known

@@ -52,13 +52,14 @@ def sufficient_chain(setting: WorkflowSetting, rng: np.random.Generator) -> dict
         return [Block(block_root(rng, size, lam)) for size in sizes]
 
     design = blocks() if fixed else None
-    first = _whole(design) if fixed else Block(block_root(rng, s.T, lam))
+    whole = _whole(design) if fixed else None  # the fixed design's rows as one block, once
+    first = whole if fixed else Block(block_root(rng, s.T, lam))
     gram, xty, rows = first.gram, first.xty(rng, w_star, s.sigma), s.T
     w = ridge_fit(gram, xty, rows, s.ridge)
     errors = [excess_risk(w, w_star, lam)]
     for _ in range(s.generations):
         if s.workflow == "accumulate":
-            block = _whole(design) if fixed else Block(block_root(rng, s.T, lam))
+            block = whole if fixed else Block(block_root(rng, s.T, lam))
             gram, xty, rows = gram + block.gram, xty + block.xty(rng, w, s.sigma), rows + s.T
         else:  # replace is mix with no real rows
             real, synthetic = design if fixed else blocks()
