@@ -16,7 +16,7 @@ TOML form (every ``[[grid]]`` block is a Cartesian product over its fields, on t
 a log range over a whole-number field such as ``n`` is rounded)::
 
     name = "plateaus"
-    setting = "smc"       # a family: smc, tails, bigram, memory, generations, images, lm, gcd
+    setting = "smc"       # a family (`modelcollapse families` lists them), e.g. smc, workflow
     seeds = 20            # seed indices 0..19
     base_seed = 0
     task = "simulate"     # or "theory"
