@@ -1,4 +1,4 @@
-"""Generation and training throughput of the Figure 8 language models (spec SMC §7).
+"""Generation and training throughput of the Figure 8 language models (SMC §7).
 
 Measures, side by side in one process and with the same seeds:
 

@@ -1,6 +1,6 @@
 """Configuration types shared by theory, simulation, sweeps and plots.
 
-One :class:`Setting` describes one point of the strong-model-collapse problem (spec SMC §0,
+One :class:`Setting` describes one point of the strong-model-collapse problem (SMC §0,
 §1): ``modelcollapse.predict(setting)`` answers it with theory and
 ``modelcollapse.simulate(setting)`` with Monte-Carlo, so switching between the two is one word.
 
@@ -114,7 +114,7 @@ def _normalised(name: str, weights: np.ndarray, size: int) -> np.ndarray:
 class Spectrum:
     """Covariance spectrum of the inputs, with where the signal and the label shift live.
 
-    The formulas of spec SMC §2.2 and §3 depend on Σ, w1* and Δ = Cov(δ) only through the
+    The formulas of SMC §2.2 and §3 depend on Σ, w1* and Δ = Cov(δ) only through the
     eigenvalues of Σ, the energy of w1* along each eigen-direction and the diagonal of Δ in
     Σ's eigenbasis. A spectrum therefore stores, per group g of equal eigenvalues:
 
@@ -123,7 +123,7 @@ class Spectrum:
     - ``shift[g]``: the fraction of c² = tr(ΣΔ) contributed by the group (sums to 1).
 
     Defaults: w1* spread evenly over directions (isotropic target) and Δ ∝ I (isotropic
-    label shift), as in spec SMC §0 item 3. With Σ = I this is the spec's isotropic setting.
+    label shift), as in SMC §0 item 3. With Σ = I this is the spec's isotropic setting.
     """
 
     eigenvalues: np.ndarray
@@ -162,14 +162,14 @@ class Spectrum:
 
     @classmethod
     def isotropic(cls, d: int) -> Spectrum:
-        """Σ = I_d (spec SMC §0 item 3)."""
+        """Σ = I_d (SMC §0 item 3)."""
         d = int(check_number("d", d, low=1, integer=True))
         return cls.from_eigenvalues([1.0], [d], name="isotropic")
 
     @classmethod
     def power_law(cls, d: int, beta: float, *, source: float | None = None,
                   rel_width: float = 0.005) -> Spectrum:
-        """Power-law spectrum λ_j = j^(-β), j = 1..d (spec SMC §6, eq. (6.1)).
+        """Power-law spectrum λ_j = j^(-β), j = 1..d (SMC §6, eq. (6.1)).
 
         ``source`` = r sets the target's profile by the source condition
         λ_j (w1*)_j² ∝ j^(-1-2βr); by default w1* is isotropic.
@@ -296,7 +296,7 @@ class Spectrum:
 
 @dataclass(frozen=True)
 class Setting(ConfigBase):
-    """One point of the strong-model-collapse problem (spec SMC §0, §1).
+    """One point of the strong-model-collapse problem (SMC §0, §1).
 
     n training samples, a fraction ``p2`` of them synthetic (labels from w2* = w1* + δ with
     tr(Σ Cov δ) = ``c2``), label noise of standard deviation ``sigma``, ridge ``ridge``
@@ -304,7 +304,7 @@ class Setting(ConfigBase):
     f(x) = v·(Sx), model size ``m`` (S iid N(0, 1/d)). ``r2`` = ||w1*||².
 
     Optional schemes: ``n0`` makes the synthetic labeller an OLS generator fitted on n0
-    fresh real samples (spec SMC §4), so c² = σ²d/(n0 − d − 1) is derived and ``c2`` is
+    fresh real samples (SMC §4), so c² = σ²d/(n0 − d − 1) is derived and ``c2`` is
     ignored; ``alpha`` puts weight α on the synthetic part of the loss (§5.1, eq. (5.1));
     ``iterations`` > 1 runs iterative mixing "variant R" (§5.2), where ``c2`` is the initial
     generator's error c0² and each iteration relabels fresh synthetic inputs with the
@@ -358,7 +358,7 @@ class Setting(ConfigBase):
     def covariance(self) -> Spectrum:
         """The resolved :class:`Spectrum`, with the label-shift profile in force.
 
-        With an OLS generator (``n0``) the shift is Δ ∝ Σ⁻¹ (spec SMC §4), so every
+        With an OLS generator (``n0``) the shift is Δ ∝ Σ⁻¹ (SMC §4), so every
         direction contributes equally to c² = tr(ΣΔ).
         """
         spec = self.spectrum if isinstance(self.spectrum, Spectrum) else Spectrum.parse(
@@ -370,7 +370,7 @@ class Setting(ConfigBase):
 
     @property
     def n_synthetic(self) -> int:
-        """Number of synthetic rows, round(p2·n) (spec SMC §0 item 6)."""
+        """Number of synthetic rows, round(p2·n) (SMC §0 item 6)."""
         return round(self.p2 * self.n)
 
     @property
@@ -384,7 +384,7 @@ class Setting(ConfigBase):
 
 @dataclass(frozen=True)
 class TwoSourceSetting:
-    """General two-source problem of spec SMC §2.3: Σ1 ≠ Σ2, σ1 ≠ σ2, fixed w1*, w2*.
+    """General two-source problem of SMC §2.3: Σ1 ≠ Σ2, σ1 ≠ σ2, fixed w1*, w2*.
 
     Covariances are full d×d matrices; P1 (real, also the test distribution) and P2.
     """

@@ -1,4 +1,4 @@
-"""The strong-model-collapse family (spec SMC): a :class:`~modelcollapse.config.Setting`
+"""The strong-model-collapse family (SMC): a :class:`~modelcollapse.config.Setting`
 answered by the deterministic equivalents (:func:`modelcollapse.theory.predict`) and by one
 Monte-Carlo seed (:func:`modelcollapse.simulate.simulate_one`).
 

@@ -1,4 +1,4 @@
-"""Image loaders: IDX files the test writes, the shipped Fashion-MNIST and digits (spec SMC §7)."""
+"""Image loaders: IDX files the test writes, the shipped Fashion-MNIST and digits (SMC §7)."""
 
 import gzip
 import struct

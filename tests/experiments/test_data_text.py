@@ -1,4 +1,4 @@
-"""Text loaders and the BPE tokenizer (spec SMC §7, Figure 8)."""
+"""Text loaders and the BPE tokenizer (SMC §7, Figure 8)."""
 
 import json
 import sys

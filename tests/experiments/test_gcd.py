@@ -1,4 +1,4 @@
-"""GCD task (spec TG §A.7.2): the outcome law (claim 15) and the generation protocol."""
+"""GCD task (TG §A.7.2): the outcome law (claim 15) and the generation protocol."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Labeller -> synthetic labels -> mixtures -> models, on scikit-learn's digits (spec SMC §7, Fig. 7)."""
+"""Labeller -> synthetic labels -> mixtures -> models, on scikit-learn's digits (SMC §7, Fig. 7)."""
 
 import json
 

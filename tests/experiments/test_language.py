@@ -1,4 +1,4 @@
-"""The Figure 8 driver end to end on a small local story file (spec SMC §7, §4.2)."""
+"""The Figure 8 driver end to end on a small local story file (SMC §7, §4.2)."""
 
 import json
 

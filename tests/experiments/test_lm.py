@@ -1,4 +1,4 @@
-"""GPT-2 training, checkpoint resume, KV-cached sampling and the corpus cache (spec SMC §7, Fig. 8)."""
+"""GPT-2 training, checkpoint resume, KV-cached sampling and the corpus cache (SMC §7, Fig. 8)."""
 
 import signal
 import subprocess

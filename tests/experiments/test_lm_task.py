@@ -1,4 +1,4 @@
-"""The language-model experiment as per-seed stored tasks (spec SMC §7, Figure 8).
+"""The language-model experiment as per-seed stored tasks (SMC §7, Figure 8).
 
 A story file the test writes stands in for the real text; models, steps and context are
 tiny so every run takes about a second on one CPU thread.

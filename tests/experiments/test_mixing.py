@@ -1,4 +1,4 @@
-"""Exact real/synthetic counts (spec SMC §0 item 6)."""
+"""Exact real/synthetic counts (SMC §0 item 6)."""
 
 import numpy as np
 import pytest

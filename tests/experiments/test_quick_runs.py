@@ -1,4 +1,4 @@
-"""The ``--quick`` configurations show the paper's effects (spec SMC §7, Figures 7 and 8).
+"""The ``--quick`` configurations show the paper's effects (SMC §7, Figures 7 and 8).
 
 Minutes of CPU each, so marked slow: ``pytest -m slow tests/experiments``.
 """

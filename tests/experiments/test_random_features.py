@@ -1,4 +1,4 @@
-"""Random-features ridge (spec SMC eq. (1.7), §0 items 1 and 4): closed form, chunking, seeds."""
+"""Random-features ridge (SMC eq. (1.7), §0 items 1 and 4): closed form, chunking, seeds."""
 
 import numpy as np
 import pytest

@@ -1,5 +1,5 @@
 """ImagesPoint (the images family's configuration), its per-seed run images_one, and image
-results in the store (``modelcollapse experiment images --store``), spec SMC §7 Figure 7."""
+results in the store (``modelcollapse experiment images --store``), SMC §7 Figure 7."""
 
 import pytest
 

@@ -31,7 +31,7 @@ def test_adaptive_ridge_reports_the_chosen_ridge(capsys):
             "--sigma", "0.5", "--sigma0", "0.5", "--ridge", "adaptive", "--json"]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["ridge"] == pytest.approx(0.379, rel=0.015)  # spec TG §B.6 claim 6
+    assert out["ridge"] == pytest.approx(0.379, rel=0.015)  # TG §B.6 claim 6
     assert out["test_error"] == pytest.approx(0.412, abs=1e-3)
 
 

@@ -1,4 +1,4 @@
-"""Formulas of spec TG §B.3 and the claims of §B.6 that they make checkable.
+"""Formulas of TG §B.3 and the claims of §B.6 that they make checkable.
 
 Monte-Carlo checks of the same formulas live in test_simulate.py.
 """
@@ -187,7 +187,7 @@ def test_effective_noise_form_eq_b13():
 @given(seed=st.integers(0, 10**6), T=st.integers(5, 3000), log_ridge=st.floats(-5, 1),
        sigma=st.floats(0, 2), r2=st.floats(0, 5))
 def test_zero_generations_is_clean_ridge(seed, T, log_ridge, sigma, r2):
-    """n = 0 is the strong-model-collapse engine's clean ridge (spec SMC §2.2) exactly."""
+    """n = 0 is the strong-model-collapse engine's clean ridge (SMC §2.2) exactly."""
     spec = random_spectrum(seed, 40)
     s = GenerationsSetting(d=40, T=T, T0=100, generations=0, sigma=sigma,
                            ridge=10.0**log_ridge, spectrum=spec, r2=r2)
@@ -201,7 +201,7 @@ def test_zero_generations_is_clean_ridge(seed, T, log_ridge, sigma, r2):
 
 def test_isotropic_clean_ridge_matches_closed_forms():
     s = GenerationsSetting(d=300, T=200, T0=400, generations=0, sigma=0.7, ridge=0.2)
-    iso = predict(Setting(d=300, n=200, p2=0.0, sigma=0.7, ridge=0.2))  # spec SMC (2.13)-(2.15)
+    iso = predict(Setting(d=300, n=200, p2=0.0, sigma=0.7, ridge=0.2))  # SMC (2.13)-(2.15)
     assert predict_generations(s).test_error == pytest.approx(iso.test_error, rel=1e-10)
 
 

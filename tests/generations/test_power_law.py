@@ -1,4 +1,4 @@
-"""Power-law rates, the fast->slow crossover and adaptive regularisation (spec TG §B.4, claims 9-11)."""
+"""Power-law rates, the fast->slow crossover and adaptive regularisation (TG §B.4, claims 9-11)."""
 
 import doctest
 
@@ -79,7 +79,7 @@ def test_claim_10_fast_to_slow_crossover():
 
 
 def test_fixed_generator_budget_stalls_the_scaling_law():
-    """T0 fixed, T ≫ T0 > d: σ_eff² ∝ T and the error plateaus (spec TG §B.4)."""
+    """T0 fixed, T ≫ T0 > d: σ_eff² ∝ T and the error plateaus (TG §B.4)."""
     s = GenerationsSetting(d=200, T=100, T0=400, generations=1, sigma=0.0, sigma0=1.0,
                            spectrum="power:2", source=0.5, ridge="adaptive")
     T = np.logspace(3, 7, 5)

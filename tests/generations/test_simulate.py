@@ -101,7 +101,7 @@ def test_downstream_regimes_with_a_schedule(T, ridge, rel):
 
 
 def direct_reference(setting, seeds, rng):
-    """Plain sampling of every design matrix and label (recipe of spec TG §B.7)."""
+    """Plain sampling of every design matrix and label (recipe of TG §B.7)."""
     lam, energy, _ = setting.covariance.per_direction()
     w0 = np.sqrt(setting.norm2 * energy)
     out = []

@@ -1,4 +1,4 @@
-"""The paper's claims on the data of the produced quick figures (spec SMC §7, §9).
+"""The paper's claims on the data of the produced quick figures (SMC §7, §9).
 
 One module-scoped run of ``modelcollapse reproduce ... --quick`` (Monte-Carlo through the
 sweep layer and the simulator) writes the figures; the claims are each figure's own

@@ -31,7 +31,7 @@ def _draw(points: list[Point], quick: bool) -> Drawing:
     return Drawing(fig, [Curve("main", "flat", "n", ns, "y", ns * 0 + 1)], {"d": 20})
 
 
-TOY = Figure(name="toy", title="Toy", source="spec SMC §0", claim="none", sweep=_sweep,
+TOY = Figure(name="toy", title="Toy", source="SMC §0", claim="none", sweep=_sweep,
              draw=_draw)
 
 
@@ -65,7 +65,7 @@ def test_reproduce_figure_writes_files_csvs_and_an_accumulating_report(tmp_path)
     out = tmp_path / "report"
     with Store(tmp_path / "r.duckdb") as store:
         entry = reproduce_figure(TOY, out, store, LocalBackend(1), quick=True, progress=False)
-        other = Figure("toy2", "Toy 2", "spec SMC §1", "none", _sweep, _draw)
+        other = Figure("toy2", "Toy 2", "SMC §1", "none", _sweep, _draw)
         reproduce_figure(other, out, store, LocalBackend(1), quick=True, progress=False)
     assert entry.study == "toy-quick" and entry.tasks == 8 and entry.computed == 8
     # Theory tasks reproduce theory exactly: zero error, every point within its error bar.

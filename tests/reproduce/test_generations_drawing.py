@@ -1,4 +1,4 @@
-"""Regression-chain figures (spec TG §B.5): theory lines carry the predicted values,
+"""Regression-chain figures (TG §B.5): theory lines carry the predicted values,
 markers the stored ones."""
 
 import io

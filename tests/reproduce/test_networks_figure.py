@@ -34,7 +34,7 @@ def test_quick_run_is_complete(produced):
     assert len(points) == 5 * 4 * 2 and {p.seeds for p in points} == {3}
     assert {p.config["model"] for p in points} == {"random-features", "two-layer"}
     assert all(isinstance(p.setting(), ImagesPoint) for p in points)
-    # the labeller's quality is stored next to each error (spec SMC eq. (1.5): c2 = 2·error)
+    # the labeller's quality is stored next to each error (SMC eq. (1.5): c2 = 2·error)
     assert all(np.isclose(r["result"]["c2"], 2 * r["result"]["labeller_error"]) for r in rows)
 
 

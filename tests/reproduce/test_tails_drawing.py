@@ -1,4 +1,4 @@
-"""Tails figures (spec TG §A.7.1): exact lines, law overlays and stored markers are drawn."""
+"""Tails figures (TG §A.7.1): exact lines, law overlays and stored markers are drawn."""
 
 import numpy as np
 import pytest

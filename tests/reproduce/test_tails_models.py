@@ -1,4 +1,4 @@
-"""The bigram and associative-memory figures of A Tale of Tails (spec TG §A.5, §A.6): their
+"""The bigram and associative-memory figures of A Tale of Tails (TG §A.5, §A.6): their
 quick runs through the store, the report, and their claims on the data."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Workflows over generations (spec WF) in the report: the claims from the produced quick figures.
+"""Workflows over generations (WF) in the report: the claims from the produced quick figures.
 
 One module-scoped ``reproduce(..., quick=True)`` runs the workflow figures through the sweep
 layer (per-seed ``workflow`` and ``gaussian`` tasks in a DuckDB store). A stored point keeps

@@ -213,7 +213,7 @@ def test_feature_image_and_residual_are_the_projection_of_each_direction():
 
 
 def test_generator_shift_root_is_sigma2_times_the_inverse_gram():
-    """δ = σΣ^{-1/2}L0⁻ᵀz: Rδ Rδᵀ = σ²G0⁻¹ with G0 = Σ^{1/2}L0L0ᵀΣ^{1/2} (spec SMC §4)."""
+    """δ = σΣ^{-1/2}L0⁻ᵀz: Rδ Rδᵀ = σ²G0⁻¹ with G0 = Σ^{1/2}L0L0ᵀΣ^{1/2} (SMC §4)."""
     setting = Setting(d=6, n=50, p2=0.5, sigma=0.7, n0=15, spectrum="power:1.0")
     lam = setting.covariance.per_direction()[0]
     L0 = np.tril(np.random.default_rng(4).standard_normal((6, 6))) + 4 * np.eye(6)

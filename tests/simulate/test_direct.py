@@ -1,9 +1,9 @@
 """Direct row sampling against exact finite-sample formulas (simulate/direct.py).
 
-Isotropic Gaussian data, clean labels (p2 = 0), ridge 0 (spec SMC §8.3):
+Isotropic Gaussian data, clean labels (p2 = 0), ridge 0 (SMC §8.3):
 - OLS, n > d + 1: E = σ²d/(n − d − 1) (inverse-Wishart mean);
 - minimum-norm interpolation, n < d − 1: E = r²(1 − n/d) + σ²n/(d − n − 1);
-- random projections with m >= d and n > d fit the same OLS predictor (spec SMC §3.3 (ii)).
+- random projections with m >= d and n > d fit the same OLS predictor (SMC §3.3 (ii)).
 
 The conditional estimators meet the same exact values (their mean is the sampled one's).
 """

@@ -1,4 +1,4 @@
-"""``simulate`` against the theory engine, and the engine's contracts (spec SMC §8.3).
+"""``simulate`` against the theory engine, and the engine's contracts (SMC §8.3).
 
 Agreement with ``modelcollapse.predict`` is required within 3 standard errors or 3%
 relative (the deterministic equivalents carry O(1/d) finite-size corrections) across the
@@ -83,20 +83,20 @@ def test_random_projections_power_law_agree_with_theory(n, m, ridge):
 @pytest.mark.parametrize("n", [10**6, 10**8])
 @pytest.mark.parametrize("p2", [0.0, 0.01, 0.5])
 def test_strong_collapse_floor_at_large_n(n, p2):
-    """Sample sizes only the sufficient statistics reach: the floor p2²c² (spec SMC eq. (2.19))."""
+    """Sample sizes only the sufficient statistics reach: the floor p2²c² (SMC eq. (2.19))."""
     sampled, conditional = check(Setting(d=D, n=n, p2=p2, c2=1.0))
     assert sampled.method == "sufficient" and conditional.method == "conditional"
 
 
 def test_generator_and_weighted_mixing_agree_with_theory():
-    for setting in (Setting(d=D, n=2000, p2=0.3, n0=600, ridge=1e-3),  # spec SMC §4
-                    Setting(d=D, n=2000, p2=0.3, c2=1.0, alpha=0.05),  # spec SMC eq. (5.1)
+    for setting in (Setting(d=D, n=2000, p2=0.3, n0=600, ridge=1e-3),  # SMC §4
+                    Setting(d=D, n=2000, p2=0.3, c2=1.0, alpha=0.05),  # SMC eq. (5.1)
                     Setting(d=D, n=600, p2=0.3, c2=1.0, alpha=0.6, ridge=0.1)):
         check(setting)
 
 
 def test_iterative_mixing_approaches_small_phi_theory():
-    """Variant R (spec SMC §5.2) at φ = 0.002, where the finite-φ law and (5.4) nearly agree."""
+    """Variant R (SMC §5.2) at φ = 0.002, where the finite-φ law and (5.4) nearly agree."""
     for t in (1, 2, 4):
         check(Setting(d=D, n=100_000, p2=0.5, c2=1.0, iterations=t))
 

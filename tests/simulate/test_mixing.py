@@ -36,12 +36,12 @@ def test_target_energies_and_shift_covariance():
     np.testing.assert_allclose(lam_, lam)
     np.testing.assert_allclose(shifts.var(axis=0) / (2.0 * shift), 1.0, atol=0.15)
     c2 = np.einsum("ij,j,ij->i", shifts, lam, shifts)
-    assert c2.mean() == pytest.approx(2.0, rel=0.02)  # c² = E[δᵀΣδ] (spec SMC eq. (1.5))
+    assert c2.mean() == pytest.approx(2.0, rel=0.02)  # c² = E[δᵀΣδ] (SMC eq. (1.5))
 
 
 @pytest.mark.parametrize("sufficient", [True, False])
 def test_ols_generator_shift_has_the_inverse_wishart_covariance(sufficient):
-    """δ = ŵ0 − w1*: Cov δ = σ²Σ⁻¹/(n0 − d − 1), so E[δᵀΣδ] = σ²d/(n0 − d − 1) (spec SMC eq. (4.2))."""
+    """δ = ŵ0 − w1*: Cov δ = σ²Σ⁻¹/(n0 − d − 1), so E[δᵀΣδ] = σ²d/(n0 − d − 1) (SMC eq. (4.2))."""
     setting = Setting(d=8, n=100, p2=0.5, sigma=0.7, n0=20, spectrum="power:1.0")
     lam = setting.covariance.per_direction()[0]
     rng = np.random.default_rng(1)

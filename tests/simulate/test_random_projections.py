@@ -12,7 +12,7 @@ from .helpers import assert_same_mean, draws
 @pytest.mark.parametrize("ridge", [0.0, 0.2])
 @pytest.mark.parametrize("n", [5, 30])  # n < d < m (generalised min-norm) and n > m > d
 def test_wide_projection_acts_through_its_triangular_factor(n, ridge):
-    """m >= d: Sᵀv̂ from features XSᵀ equals Rᵀû from features XRᵀ with S = UR (spec SMC §3.2)."""
+    """m >= d: Sᵀv̂ from features XSᵀ equals Rᵀû from features XRᵀ with S = UR (SMC §3.2)."""
     rng = np.random.default_rng(0)
     d, m = 8, 20
     S = rng.standard_normal((m, d)) / np.sqrt(d)

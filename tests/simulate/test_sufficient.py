@@ -1,4 +1,4 @@
-"""The sufficient-statistic sampler has the law of direct row sampling (spec SMC §8.3).
+"""The sufficient-statistic sampler has the law of direct row sampling (SMC §8.3).
 
 Both samplers are exact, so their per-seed test errors must agree in distribution: means
 and variances over seeds within 4 standard errors, for both models, p2 in {0, 0.3, 1}

@@ -1,4 +1,4 @@
-"""Tailed bigram model and Hutter++ (spec TG §A.5, claim 14 of §A.9)."""
+"""Tailed bigram model and Hutter++ (TG §A.5, claim 14 of §A.9)."""
 
 import numpy as np
 import pytest

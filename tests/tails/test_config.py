@@ -1,4 +1,4 @@
-"""TailsSetting validation and conventions (spec TG §A, [OPEN] choices in §C)."""
+"""TailsSetting validation and conventions (TG §A, [OPEN] choices in §C)."""
 
 import pytest
 

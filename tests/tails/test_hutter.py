@@ -1,4 +1,4 @@
-"""Exact Hutter error (spec TG §A.2, §A.8): the evaluator against brute force, claims 1–2."""
+"""Exact Hutter error (TG §A.2, §A.8): the evaluator against brute force, claims 1–2."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Asymptotic laws (spec TG §A.2–§A.4) against the exact evaluator."""
+"""Asymptotic laws (TG §A.2–§A.4) against the exact evaluator."""
 
 import numpy as np
 import pytest

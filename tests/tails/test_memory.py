@@ -1,4 +1,4 @@
-"""Capacity-limited associative memory and the triplet law (spec TG §A.6)."""
+"""Capacity-limited associative memory and the triplet law (TG §A.6)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Sufficient-statistic Monte-Carlo vs the exact formulas (spec TG §A.8, claims 6, 9, 11, 13)."""
+"""Sufficient-statistic Monte-Carlo vs the exact formulas (TG §A.8, claims 6, 9, 11, 13)."""
 
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Exact errors under AI-data transforms (spec TG §A.3–§A.4): claims 3–12 of §A.9."""
+"""Exact errors under AI-data transforms (TG §A.3–§A.4): claims 3–12 of §A.9."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""A direct-sampling Monte-Carlo reference for the theory tests (spec SMC §8.3).
+"""A direct-sampling Monte-Carlo reference for the theory tests (SMC §8.3).
 
 Deliberately plain and independent of the package's simulation engine: Gaussian rows in
 Σ's eigenbasis, labels group by group, ridge / min-norm fit, exact test error from the
@@ -33,7 +33,7 @@ def sample_error(setting: Setting, rng: np.random.Generator) -> float:
     d, n = setting.d, setting.n
     n2 = setting.n_synthetic
     w1 = rng.choice([-1.0, 1.0], size=d) * np.sqrt(setting.r2 * w_energy)
-    if setting.n0 is not None:  # OLS generator fitted on n0 fresh real samples (spec SMC §4)
+    if setting.n0 is not None:  # OLS generator fitted on n0 fresh real samples (SMC §4)
         X0 = rng.standard_normal((setting.n0, d)) * np.sqrt(lam)
         y0 = X0 @ w1 + setting.sigma * rng.standard_normal(setting.n0)
         w2 = np.linalg.lstsq(X0, y0, rcond=None)[0]
@@ -51,7 +51,7 @@ def sample_error(setting: Setting, rng: np.random.Generator) -> float:
     if setting.model == "random-projections":
         S = rng.standard_normal((setting.m, d)) / np.sqrt(d)
     beta = _fit(X, y, S, setting.ridge)
-    for _ in range(setting.iterations - 1):  # iterative mixing, variant R (spec SMC §5.2)
+    for _ in range(setting.iterations - 1):  # iterative mixing, variant R (SMC §5.2)
         X2 = rng.standard_normal((n2, d)) * np.sqrt(lam)
         X[n - n2:] = X2
         y[n - n2:] = X2 @ beta + setting.sigma * rng.standard_normal(n2)

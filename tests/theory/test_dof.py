@@ -1,4 +1,4 @@
-"""κ fixed point and degrees of freedom (spec SMC §2.1) against scalar references."""
+"""κ fixed point and degrees of freedom (SMC §2.1) against scalar references."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Generator quality (spec SMC §4): claim 10 and a simulated OLS generator."""
+"""Generator quality (SMC §4): claim 10 and a simulated OLS generator."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Isotropic closed forms (spec SMC §2.4–§2.6): claims of §9, the general solver, Monte-Carlo."""
+"""Isotropic closed forms (SMC §2.4–§2.6): claims of §9, the general solver, Monte-Carlo."""
 
 import numpy as np
 import pytest

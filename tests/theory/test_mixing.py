@@ -1,4 +1,4 @@
-"""Weighted and iterative mixing (spec SMC §5): claims 14–15, exact weighting vs Monte-Carlo."""
+"""Weighted and iterative mixing (SMC §5): claims 14–15, exact weighting vs Monte-Carlo."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Random projections (spec SMC §3): closed forms, the two-level solver, Monte-Carlo."""
+"""Random projections (SMC §3): closed forms, the two-level solver, Monte-Carlo."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from modelcollapse.theory.ridge import mixture_error
 
 from .montecarlo import assert_agrees, monte_carlo
 
-# spec SMC §3.4 table / claim 11: φ = 2, σ² = 0.25, r² = c² = 1, ridgeless.
+# SMC §3.4 table / claim 11: φ = 2, σ² = 0.25, r² = c² = 1, ridgeless.
 TABLE = {  # ψ: (E at p2 = 0, 0.05, 0.2, 0.5; ζ column at p2 = 0.2)
     0.1: (1.0833, 1.0890, 1.1073, 1.1500, 0.0029), 0.5: (1.75, 1.80, 1.95, 2.25, 0.05),
     0.8: (4.0, 4.197, 4.752, 5.70, 0.272), 1.2: (4.5, 4.7925, 5.58, 6.75, 0.60),

@@ -1,4 +1,4 @@
-"""Classical ridge on any spectrum (spec SMC §2.2) against Monte-Carlo; parts and invariants."""
+"""Classical ridge on any spectrum (SMC §2.2) against Monte-Carlo; parts and invariants."""
 
 import numpy as np
 import pytest
@@ -60,7 +60,7 @@ def test_error_increases_with_c2(seed, n, log_ridge, p2, c2):
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 1000), p2=st.floats(0, 1), c2=st.floats(0, 2))
 def test_infinite_data_limit_is_p2_squared_c2(seed, p2, c2):
-    """n -> infinity with ridge -> 0: E -> p2²c² for any spectrum (spec SMC eq. (2.19))."""
+    """n -> infinity with ridge -> 0: E -> p2²c² for any spectrum (SMC eq. (2.19))."""
     spec = Spectrum.from_eigenvalues(np.random.default_rng(seed).uniform(0.1, 2, 60))
     s = Setting(d=60, n=10**12, p2=p2, c2=c2, ridge=1e-10, spectrum=spec)
     assert predict(s).test_error == pytest.approx(p2**2 * c2, rel=1e-6, abs=1e-9)

@@ -1,4 +1,4 @@
-"""Scaling consequences (spec SMC §2.6, §6): floors, claims 4–5, power-law rates."""
+"""Scaling consequences (SMC §2.6, §6): floors, claims 4–5, power-law rates."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""General two-source case (spec SMC §2.3): reduction to §2.2, floor, Monte-Carlo (claim 16)."""
+"""General two-source case (SMC §2.3): reduction to §2.2, floor, Monte-Carlo (claim 16)."""
 
 import numpy as np
 import pytest
@@ -15,7 +15,7 @@ def rotated(spectrum: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def claim_16_setting(seed: int = 0) -> TwoSourceSetting:
-    """d = 200, n = 150, λ = 0.01, p2 = 0.3, σ1² = 0.3, σ2² = 0.6 (spec SMC §9 claim 16)."""
+    """d = 200, n = 150, λ = 0.01, p2 = 0.3, σ1² = 0.3, σ2² = 0.6 (SMC §9 claim 16)."""
     rng = np.random.default_rng(seed)
     d = 200
     C1 = rotated(2.0 * np.arange(1, d + 1) ** -0.8, rng)

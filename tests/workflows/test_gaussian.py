@@ -1,4 +1,4 @@
-"""Gaussian fitting over generations (spec WF §4): the exact laws (GF.0)-(GF.4) against
+"""Gaussian fitting over generations (WF §4): the exact laws (GF.0)-(GF.4) against
 Monte-Carlo chains, the refusals, and the configuration's validation.
 
 Every comparison averages independent chains (seed indices 0..K-1) of ``gaussian_one``,
@@ -52,7 +52,7 @@ def assert_agrees(samples: np.ndarray, law: np.ndarray, *wrong: np.ndarray) -> N
 
 @pytest.mark.parametrize("p, spectrum", SPACES)
 def test_replace_variance_collapse_and_mean_random_walk(p, spectrum):
-    """(GF.1) E v_k = r^(k+1) (spec WF §4) and (GF.2) E e_k = 1 − r^(k+1), r = (T − 1)/T."""
+    """(GF.1) E v_k = r^(k+1) (WF §4) and (GF.2) E e_k = 1 − r^(k+1), r = (T − 1)/T."""
     s = GaussianSetting(T=10, generations=5, workflow="replace", p=p, spectrum=spectrum)
     sim = chains(s, 4000)
     v, e = replace_law(10, 5)

@@ -1,5 +1,5 @@
 """accumulate-subsample and verify (modelcollapse.workflows.rows) against the exact
-least-squares laws of spec WF §2 and against one-at-a-time reference samplers."""
+least-squares laws of WF §2 and against one-at-a-time reference samplers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The workflow laws of spec WF §2–§3 against Monte-Carlo chains, and their refusals.
+"""The workflow laws of WF §2–§3 against Monte-Carlo chains, and their refusals.
 
 Every comparison averages independent chains (seed indices 0..K-1) of the family's own
 per-seed function, generation by generation, and asks for agreement within 4 standard
@@ -37,7 +37,7 @@ def assert_agrees(setting: WorkflowSetting, seeds: int, rel: float = 0.0,
 @pytest.mark.parametrize("workflow, design", [("replace", "fresh"), ("replace", "fixed"),
                                               ("accumulate", "fresh"), ("accumulate", "fixed")])
 def test_exact_least_squares_laws(workflow, design):
-    """(WF.1)-(WF.3) to Monte-Carlo precision (spec WF §6 claim 1)."""
+    """(WF.1)-(WF.3) to Monte-Carlo precision (WF §6 claim 1)."""
     assert_agrees(WorkflowSetting(d=20, T=50, generations=4, workflow=workflow, design=design),
                   1500)
 
@@ -93,7 +93,7 @@ def test_mix_recursion_matches_the_spec_example():
 ])
 def test_mix_recursion_with_ridge_and_spectra(kw, seeds, precision):
     """Ridge carries the previous fits' shrinkage of w* into δ's mean; the recursion keeps
-    its cross terms with the bias (spec WF §3) and matches the chains generation by generation."""
+    its cross terms with the bias (WF §3) and matches the chains generation by generation."""
     assert_agrees(WorkflowSetting(generations=4, **kw), seeds, rel=0.01, precision=precision)
 
 

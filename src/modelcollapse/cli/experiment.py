@@ -1,4 +1,4 @@
-"""``modelcollapse experiment images|lm``: the network experiments of spec SMC §7.
+"""``modelcollapse experiment images|lm``: the network experiments of SMC §7.
 
 ``--quick`` runs the laptop-scale configuration (a few CPU minutes), otherwise the full one;
 ``--set KEY=VALUE`` overrides any field of the configuration, parsed like the field's
@@ -23,7 +23,7 @@ from .common import path, whole, with_overrides
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "experiment",
-        description="Train networks on real/synthetic mixtures (spec SMC §7): image models "
+        description="Train networks on real/synthetic mixtures (SMC §7): image models "
                     "with labeller-made synthetic labels (Figure 7) and GPT-2-style language "
                     "models with generated text (Figure 8). Needs the [nn] extra.",
     )

@@ -1,4 +1,4 @@
-"""``modelcollapse generations``: test error after n generations of fake regression data (spec TG §B)."""
+"""``modelcollapse generations``: test error after n generations of fake regression data (TG §B)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ def ridge_value(text: str) -> float | str:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "generations",
-        description="Test error ||w_pred - w0||^2_Sigma (spec TG eq. (B.4)) of ridge regression on "
+        description="Test error ||w_pred - w0||^2_Sigma (TG eq. (B.4)) of ridge regression on "
                     "T samples labelled by the last of n least-squares generators, each fitted on "
-                    "T0 samples labelled by its predecessor with noise sigma0 (spec TG §B.2). "
+                    "T0 samples labelled by its predecessor with noise sigma0 (TG §B.2). "
                     "Exact for OLS (eq. (B.6)), deterministic equivalent for ridge (eqs. "
                     "(B.10)-(B.13)), exact min-norm chains for isotropic T0 < d (eqs. (B.15)-(B.16)). "
                     "--ridge adaptive picks the ridge minimising the predicted error for this n.",
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         result.update(sim.to_dict())
         for key in ("bias", "variance", "synthetic_variance", "clean_error", "kappa", "df1", "df2"):
             result.pop(key)
-        result["method"] = "Monte-Carlo, spec TG §B.7 (Wishart statistics for fits on >= d samples)"
+        result["method"] = "Monte-Carlo, TG §B.7 (Wishart statistics for fits on >= d samples)"
     emit(result, args.json, f"modelcollapse generations (n = {setting.generations}, "
                             f"spectrum {result['spectrum']})")
     return 0

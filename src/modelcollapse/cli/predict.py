@@ -23,9 +23,9 @@ from .common import (
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "predict",
-        description="Deterministic-equivalent test error (spec SMC §2-§3) of ridge regression "
+        description="Deterministic-equivalent test error (SMC §2-§3) of ridge regression "
                     "or the random-projections model trained on n samples, a fraction p2 of "
-                    "them synthetic. Conventions: spec SMC §0 (isotropic: ||w1||^2 = 1, "
+                    "them synthetic. Conventions: SMC §0 (isotropic: ||w1||^2 = 1, "
                     "Delta = (c2/d) I; random projections: S iid N(0, 1/d), averaged over S). "
                     "With a FAMILY (e.g. `predict tails --set beta=2 --set T=1e4`) the "
                     "configuration comes from --set KEY=VALUE instead of the flags.",

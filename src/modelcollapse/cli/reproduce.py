@@ -1,4 +1,4 @@
-"""``modelcollapse reproduce``: the paper's regression figures, theory + Monte-Carlo (spec SMC §7)."""
+"""``modelcollapse reproduce``: the paper's regression figures, theory + Monte-Carlo (SMC §7)."""
 
 from __future__ import annotations
 

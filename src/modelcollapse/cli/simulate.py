@@ -33,9 +33,9 @@ from .common import (
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "simulate",
-        description="Monte-Carlo estimate (spec SMC §8.3) of the test error that `modelcollapse "
+        description="Monte-Carlo estimate (SMC §8.3) of the test error that `modelcollapse "
                     "predict` computes by theory, with the same arguments and conventions "
-                    "(spec SMC §0). The sufficient-statistic sampler draws Wishart Gram "
+                    "(SMC §0). The sufficient-statistic sampler draws Wishart Gram "
                     "matrices instead of data, so n = 1e8 costs the same as n = 1e3, and by "
                     "default each draw of the data returns the exact expectation of the test "
                     "error over the targets and the label noise (--estimator conditional: "

@@ -1,4 +1,4 @@
-"""``modelcollapse tails``: Hutter-LLM test error on Zipf data under AI data (spec TG §A)."""
+"""``modelcollapse tails``: Hutter-LLM test error on Zipf data under AI data (TG §A)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from .common import add_simulation_arguments, emit, monte_carlo_seeds, number, w
 
 # The tails package is imported by the handler: its scipy special functions would slow the
 # start-up of every other subcommand.
-MECHANISMS = ("A", "B", "C")  # spec TG §A.3; tests check it equals tails.config.MECHANISMS
+MECHANISMS = ("A", "B", "C")  # TG §A.3; tests check it equals tails.config.MECHANISMS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "tails",
-        description="Exact expected test error (spec TG eq. (A.2)) of the infinite-memory "
+        description="Exact expected test error (TG eq. (A.2)) of the infinite-memory "
                     "Hutter LLM trained on T samples of AI data and tested on Zipf(beta). "
                     "Transforms: top-k cut, top-p cut, temperature narrowing, or a finite-sample "
                     "generator of T0 samples (mechanism B unless --mechanism says otherwise). "

@@ -1,5 +1,5 @@
 """``modelcollapse workflow``: the test error of every generation of a regression chain under
-replace, accumulate, accumulate-subsample, mix or verify (spec WF)."""
+replace, accumulate, accumulate-subsample, mix or verify (WF)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "workflow",
         description="Test error (excess risk, ||w*|| = 1) of generations 0..G of a ridge chain "
-                    "in which generation k-1 labels the data of generation k (spec WF §1). "
+                    "in which generation k-1 labels the data of generation k (WF §1). "
                     "Generation 0 fits T real rows. replace: one fresh block labelled by the "
                     "previous fit; accumulate: every block so far; accumulate-subsample: T rows "
                     "drawn from every block so far; mix: round(pi*T) fresh real rows and the "

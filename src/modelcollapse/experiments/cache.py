@@ -1,4 +1,4 @@
-"""On-disk cache of the network experiments' expensive intermediate products (spec SMC §7).
+"""On-disk cache of the network experiments' expensive intermediate products (SMC §7).
 
 Trained generators (their checkpoints) and sampled corpora are stored under content hashes,
 so any run that needs the same product, in this process, another worker or a later session,

@@ -1,4 +1,4 @@
-"""Pick the compute device for the network experiments (spec SMC §7).
+"""Pick the compute device for the network experiments (SMC §7).
 
 The same code runs the laptop-scale ``quick`` configurations on a CPU and the paper-scale
 ones on a GPU; ``device="auto"`` is what makes that one word.

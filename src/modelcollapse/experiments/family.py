@@ -1,4 +1,4 @@
-"""The network families (spec SMC §7; spec TG §A.7.2): image models on labeller-labelled
+"""The network families (SMC §7; TG §A.7.2): image models on labeller-labelled
 images (Figure 7), language models on generated text (Figure 8), and a transformer on the
 GCD task retrained on its own labels.
 

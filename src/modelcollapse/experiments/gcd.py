@@ -1,11 +1,11 @@
-"""A small transformer on the GCD task, retrained on its own labels (spec TG §A.7.2).
+"""A small transformer on the GCD task, retrained on its own labels (TG §A.7.2).
 
-For operands uniform on [1, N], P(gcd = k) → 6/(π² k²) (spec TG eq. (A.25)): a Zipf law with
+For operands uniform on [1, N], P(gcd = k) → 6/(π² k²) (TG eq. (A.25)): a Zipf law with
 β = 2 over outcomes. Protocol (the spec's protocol is [OPEN]; this is the package's choice):
 
 1. generation 0 trains on ``train_size`` clean pairs (a, b) labelled with gcd(a, b);
 2. generation g ≥ 1 trains a fresh model on ``train_size`` fresh pairs labelled by model g − 1,
-   except a fraction ``pi`` of them that keep their true label (mixing, spec TG §A.4.2);
+   except a fraction ``pi`` of them that keep their true label (mixing, TG §A.4.2);
 3. every generation is scored on one clean test set: accuracy, and the "skills" it has, i.e.
    the gcd values k it predicts correctly on at least ``skill_threshold`` of the test pairs
    with gcd k (Charton's measure; "un-learning" is the loss of skills over generations).

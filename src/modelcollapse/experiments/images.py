@@ -1,14 +1,14 @@
-"""Figure 7 driver: image classifiers trained on real/synthetic mixtures (spec SMC §7, §4.1).
+"""Figure 7 driver: image classifiers trained on real/synthetic mixtures (SMC §7, §4.1).
 
 For each seed: a labeller is trained on n0 real training images (:mod:`.labeller`); the
 remaining training images form a pool of fresh real inputs, each carrying its true label
 and the labeller's label. A mixture of size n with synthetic fraction p2 takes the first n
 pool inputs (in a seeded random order) and uses the labeller's one-hot label on exactly
-round(p2·n) of them (spec SMC §0 item 6), the true one-hot label on the rest. Each model is
+round(p2·n) of them (SMC §0 item 6), the true one-hot label on the rest. Each model is
 fitted with MSE on the one-hot targets and scored on the real test set:
 
 - ``test_mse`` = E||f(x) − onehot(y)||², the regression test error the theory speaks of
-  (the plateau for p2 > 0 is about p2²·c², spec SMC §2.5, §4);
+  (the plateau for p2 > 0 is about p2²·c², SMC §2.5, §4);
 - ``test_misclassification`` = P(argmax f(x) ≠ y).
 
 Using the same first n inputs for every p2 makes the curves differ only in the labels.
@@ -38,7 +38,7 @@ IMAGE_MODELS: tuple[str, ...] = ("random-features", "two-layer")
 class ImagesConfig(ConfigBase):
     """Hyper-parameters of the Figure 7 experiment; the defaults are the full run.
 
-    Suggested values of spec SMC §7 (Figure 7) where the paper is silent; :meth:`quick`
+    Suggested values of SMC §7 (Figure 7) where the paper is silent; :meth:`quick`
     shrinks them to a few CPU minutes that still show the plateaus.
     """
 
@@ -57,7 +57,7 @@ class ImagesConfig(ConfigBase):
     # -- models -------------------------------------------------------------------------------
     models: tuple[str, ...] = IMAGE_MODELS
     rf_widths: tuple[int, ...] = (4096, 16384)  # random features m (paper: 100,000)
-    rf_ridge: float = 1e-3  # λ in spec SMC §0 item 1's normalisation
+    rf_ridge: float = 1e-3  # λ in SMC §0 item 1's normalisation
     mlp_widths: tuple[int, ...] = (500, 2000)  # two-layer hidden width (paper: 2,000)
     mlp_epochs: int = 30
     mlp_min_steps: int = 300
@@ -118,7 +118,7 @@ def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
 class LabelledPool:
     """One seed's training inputs beyond the labeller's n0, each with its true label and the
     labeller's label, in the seed's random order; ``labeller`` holds n0, its test error and
-    c² (spec SMC eq. (1.5))."""
+    c² (SMC eq. (1.5))."""
 
     rows: np.ndarray  # indices into the training set
     true_labels: np.ndarray
@@ -127,7 +127,7 @@ class LabelledPool:
 
     def mixture(self, data: ImageData, n: int, p2: float) -> tuple[np.ndarray, np.ndarray, int]:
         """Inputs, one-hot targets and n_synth of the first n pool rows with the labeller's
-        label on exactly round(p2·n) of them (spec SMC §0 item 6)."""
+        label on exactly round(p2·n) of them (SMC §0 item 6)."""
         if n > len(self.rows):
             raise ValueError(f"n={n} exceeds the {len(self.rows)} training images left after "
                              f"the labeller's n0={int(self.labeller['n0'])}")

@@ -1,4 +1,4 @@
-"""Per-seed run of the Figure 7 image experiment (spec SMC §7, paper §4.1): the ``images``
+"""Per-seed run of the Figure 7 image experiment (SMC §7, paper §4.1): the ``images``
 family's ``run_one``, and the loop ``modelcollapse experiment images`` runs in-process.
 
 :func:`images_one` runs one :class:`ImagesPoint` (random features or the trained two-layer
@@ -45,7 +45,7 @@ def _pool(dataset: str, data_dir: str | None, n0: int, width: int, epochs: int,
 def images_one(setting: ImagesPoint, seed_index: int, base_seed: int = 0, *,
                data_dir: str | None = None, device: str = "auto") -> dict[str, Any]:
     """One seed of ``setting``: the test MSE on real test labels as ``test_error``, with the
-    misclassification rate, the labeller's quality (``c2``, spec SMC eq. (1.5)) and the
+    misclassification rate, the labeller's quality (``c2``, SMC eq. (1.5)) and the
     real/synthetic counts.
 
     The two-layer net trains on ``device`` (``"auto"``: a GPU when one is present, else the
@@ -99,7 +99,7 @@ def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
     if out_dir is not None:
         import torch
 
-        meta = {"experiment": "images", "spec": "spec SMC §7 Figure 7", "device": device,
+        meta = {"experiment": "images", "spec": "SMC §7 Figure 7", "device": device,
                 "torch": torch.__version__, "config": config.to_dict()}
         write_results(out_dir, "images", rows, meta)
     return rows
@@ -108,7 +108,7 @@ def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
 def summarise_images(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Seed-averaged test errors at the largest n, per (model, width, p2).
 
-    ``p2sq_c2`` = p2²·c² is the plateau of the linear theory (spec SMC §2.5, c² as in §4),
+    ``p2sq_c2`` = p2²·c² is the plateau of the linear theory (SMC §2.5, c² as in §4),
     given as a scale to compare with: a network's soft outputs can fall below it, since c²
     is measured on the labeller's hard labels.
     """

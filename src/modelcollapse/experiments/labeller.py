@@ -1,9 +1,9 @@
-"""The synthetic-label generator of Figure 7 (spec SMC §7, paper §4.1; quality per spec §4).
+"""The synthetic-label generator of Figure 7 (SMC §7, paper §4.1; quality per spec §4).
 
 A two-layer ReLU network trained with cross-entropy on n0 real samples labels fresh real
 inputs; its argmax becomes a one-hot regression target, so synthetic rows differ from real
-ones only in their labels (the label-shift model of spec SMC §1.1). The quality of these
-labels is measured on the real test set, in the toolkit's convention (spec SMC eq. (1.5)):
+ones only in their labels (the label-shift model of SMC §1.1). The quality of these
+labels is measured on the real test set, in the toolkit's convention (SMC eq. (1.5)):
 
     c² = E_x ||onehot(labeller(x)) − onehot(y(x))||² = 2 · (labeller's test error),
 
@@ -28,7 +28,7 @@ class Labeller:
     net: nn.Module
     n0: int
     test_error: float  # fraction of real test inputs it labels wrongly
-    c2: float  # E||synthetic one-hot − real one-hot||² on real test inputs (spec SMC eq. (1.5))
+    c2: float  # E||synthetic one-hot − real one-hot||² on real test inputs (SMC eq. (1.5))
 
     def label(self, x: np.ndarray) -> np.ndarray:
         """Class indices the labeller assigns to the rows of ``x``."""

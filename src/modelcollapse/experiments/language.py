@@ -1,4 +1,4 @@
-"""Figure 8 driver: language models trained on real/synthetic mixtures (spec SMC §7, §4.2).
+"""Figure 8 driver: language models trained on real/synthetic mixtures (SMC §7, §4.2).
 
 Once per base seed (:func:`text_data`): real documents are split into held-out test text,
 a small share for the generator and the real pool, and a BPE tokenizer is trained on the
@@ -11,7 +11,7 @@ needs), optionally filtered by likelihood; every p2 draws its synthetic rows fro
 
 For every (model size, p2) (:func:`train_run`): a fresh model is trained for ``steps`` steps
 on exactly ``steps·batch_size`` blocks of ``context + 1`` tokens, round(p2·N) of them
-synthetic (spec SMC §0 item 6), each block seen once; the held-out real loss is logged
+synthetic (SMC §0 item 6), each block seen once; the held-out real loss is logged
 against training tokens (Figure 8's axes). Within a seed, every run starts from the same
 initialisation, sees its blocks in the same order and draws nested mixtures
 (:func:`~.mixing.mixture_rows`): raising p2 only swaps real blocks for synthetic ones, so the
@@ -249,7 +249,7 @@ def run_language(config: LMConfig, out_dir: str | Path, *, device: str = "auto",
                       "corpus": prep.corpus})
     text = text_data(config, config.base_seed)
     text.tokenizer.save(str(out / "tokenizer.json"))
-    meta = {"experiment": "lm", "spec": "spec SMC §7 Figure 8", "device": str(dev),
+    meta = {"experiment": "lm", "spec": "SMC §7 Figure 8", "device": str(dev),
             "torch": torch.__version__, "config": asdict(config), "documents": text.documents,
             "seeds": seeds, "final": finals}
     write_results(out, "lm", rows, meta)

@@ -1,11 +1,11 @@
-"""GPT-2-style language models for the Figure 8 experiment (spec SMC §7, paper §4.2, App. A.3).
+"""GPT-2-style language models for the Figure 8 experiment (SMC §7, paper §4.2, App. A.3).
 
 The configuration types (:data:`MODEL_SIZES`, :class:`TrainConfig`, :class:`Sampling`) live in
 :mod:`.lm_config`, which needs no PyTorch.
 
 - :func:`build_model`: a randomly initialised ``transformers`` GPT-2 of a named size;
 - :func:`train_lm`: AdamW with warm-up and cosine decay (the Memory Mosaics recipe quoted in
-  spec SMC §7), held-out loss logged against training tokens, and atomic checkpoints from
+  SMC §7), held-out loss logged against training tokens, and atomic checkpoints from
   which a killed run resumes exactly (model, optimiser, step, RNG state);
 - :func:`generate`: batched sampling with temperature, top-p and top-k, using the key/value
   cache (``kv_cache=False`` recomputes the whole prefix each step, for the benchmark);

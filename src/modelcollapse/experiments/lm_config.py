@@ -1,4 +1,4 @@
-"""Configuration types of the Figure 8 language-model experiment (spec SMC §7, paper §4.2).
+"""Configuration types of the Figure 8 language-model experiment (SMC §7, paper §4.2).
 
 Plain dataclasses without PyTorch, so the sweep layer can hash, store and rebuild a language
 model point (``setting = "lm"``) on a machine without the ``[nn]`` extra:
@@ -20,7 +20,7 @@ from typing import Any
 from ..config import check_number
 from ..configbase import ConfigBase
 
-# name: (layers, embedding width, heads). The gpt2-* sizes are the paper's (spec SMC §7:
+# name: (layers, embedding width, heads). The gpt2-* sizes are the paper's (SMC §7:
 # width 768, 12 heads; 12, 18 and 24 layers); the others fit a CPU.
 MODEL_SIZES: dict[str, tuple[int, int, int]] = {
     "micro": (1, 32, 2),
@@ -35,7 +35,7 @@ MODEL_SIZES: dict[str, tuple[int, int, int]] = {
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Optimisation of one language model; defaults follow spec SMC §7 (App. A.3)."""
+    """Optimisation of one language model; defaults follow SMC §7 (App. A.3)."""
 
     steps: int = 20000
     batch_size: int = 32
@@ -63,7 +63,7 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class Sampling:
-    """Sampling settings; the paper's generator uses temperature 1 and top-p 1 (spec SMC §7)."""
+    """Sampling settings; the paper's generator uses temperature 1 and top-p 1 (SMC §7)."""
 
     temperature: float = 1.0
     top_p: float = 1.0
@@ -86,7 +86,7 @@ def _check_size(name: str, value: str) -> None:
 class LMRecipe(ConfigBase):
     """What every run of one seed shares; the defaults are the full (GPU) run.
 
-    Architecture and optimiser follow spec SMC §7 (App. A.3): width 768, 12 heads, context
+    Architecture and optimiser follow SMC §7 (App. A.3): width 768, 12 heads, context
     512, lr 5e-3 with 2,000 warm-up steps and cosine decay to 1e-4, weight decay 0.1,
     dropout 0.05, AdamW(0.9, 0.95). Each mixture run trains for ``steps`` steps on exactly
     ``steps·batch_size`` blocks of ``context + 1`` tokens, each block seen once.
@@ -158,7 +158,7 @@ class LMRecipe(ConfigBase):
 # (156k training tokens, each seen once). The generator trains for 100 steps only: its text
 # is clearly worse than real text (held-out loss about 4.7 nats against 4.5 for a tiny
 # model trained on real text), the large-c² regime in which collapse shows within CPU
-# minutes. The paper's generator is strong (GPT-2 small on BabiStories, spec SMC §7).
+# minutes. The paper's generator is strong (GPT-2 small on BabiStories, SMC §7).
 QUICK_RECIPE: dict[str, Any] = dict(
     source="shakespeare", test_fraction=0.05, vocab_size=512, context=64, generator_size="tiny",
     generator_steps=100, sample_batch_size=512, steps=150, batch_size=16, lr=3e-3, warmup=20,

@@ -1,4 +1,4 @@
-"""Per-seed sweep task of the Figure 8 language-model experiment (spec SMC §7, paper §4.2).
+"""Per-seed sweep task of the Figure 8 language-model experiment (SMC §7, paper §4.2).
 
 :func:`lm_one`, the ``lm`` family's per-seed run, trains one
 :class:`~.lm_config.LMPoint` (a model size and a synthetic fraction p2) for one seed index,

@@ -1,4 +1,4 @@
-"""Exact real/synthetic splits of a training set (spec SMC §0 item 6, eq. (1.3)).
+"""Exact real/synthetic splits of a training set (SMC §0 item 6, eq. (1.3)).
 
 A mixture of n rows with synthetic fraction p2 has exactly n_synth = round(p2·n) synthetic
 rows and n_real = n − n_synth real ones, for images (rows = labelled inputs) and language
@@ -13,7 +13,7 @@ from ..config import check_number
 
 
 def mixture_counts(n: int, p2: float) -> tuple[int, int]:
-    """Return ``(n_real, n_synth)`` with n_synth = round(p2·n) (spec SMC §0 item 6)."""
+    """Return ``(n_real, n_synth)`` with n_synth = round(p2·n) (SMC §0 item 6)."""
     n = int(check_number("n", n, low=0, integer=True))
     p2 = check_number("p2", p2, low=0.0, high=1.0)
     n_synth = round(p2 * n)

@@ -1,4 +1,4 @@
-"""One point of the Figure 7 image experiment as a sweep setting (spec SMC §7, paper §4.1).
+"""One point of the Figure 7 image experiment as a sweep setting (SMC §7, paper §4.1).
 
 An :class:`ImagesPoint` is everything one (n, p2) test error depends on apart from the seed,
 so the sweep layer can hash, store and rebuild it (``setting = "images"`` in a sweep file);
@@ -31,7 +31,7 @@ class ImagesPoint(ConfigBase):
     The labeller is a two-layer network trained on ``n0`` real images (``labeller_width``,
     ``labeller_epochs``). The model, of hidden width ``width``, is either
 
-    - ``"random-features"``: ridge regression (``ridge``, spec SMC §0 item 1) on ``width``
+    - ``"random-features"``: ridge regression (``ridge``, SMC §0 item 1) on ``width``
       random ReLU features, or
     - ``"two-layer"``: a two-layer ReLU network trained with Adam on the MSE
       (:func:`~.two_layer.train_two_layer`: ``max(epochs·⌈n/batch_size⌉, min_steps)``

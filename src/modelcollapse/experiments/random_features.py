@@ -1,8 +1,8 @@
-"""Random-features ridge regression, the first model of Figure 7 (spec SMC §7, paper §4.1).
+"""Random-features ridge regression, the first model of Figure 7 (SMC §7, paper §4.1).
 
-f(x) = v·relu(Sx), with S ∈ R^{m×d} iid N(0, 1/d) drawn from a seed and frozen (spec SMC
+f(x) = v·relu(Sx), with S ∈ R^{m×d} iid N(0, 1/d) drawn from a seed and frozen (SMC
 §0 item 4 and eq. (1.7), with a ReLU as in the paper's neural proxy), and v the ridge
-solution in the toolkit's normalisation (spec SMC §0 item 1):
+solution in the toolkit's normalisation (SMC §0 item 1):
 
     v = (ΦᵀΦ/n + λI_m)⁻¹ΦᵀY/n = Φᵀ(ΦΦᵀ/n + λI_n)⁻¹Y/n.
 
@@ -21,7 +21,7 @@ from ..config import check_number
 
 
 class RandomFeatureRidge:
-    """Ridge regression on m frozen random ReLU features (spec SMC eq. (1.7)).
+    """Ridge regression on m frozen random ReLU features (SMC eq. (1.7)).
 
     >>> import numpy as np
     >>> x = np.random.default_rng(0).random((50, 8), dtype=np.float32)

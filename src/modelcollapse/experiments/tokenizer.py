@@ -1,6 +1,6 @@
-"""A byte-level BPE tokenizer trained locally on the real training text (spec SMC §7, Fig. 8).
+"""A byte-level BPE tokenizer trained locally on the real training text (SMC §7, Fig. 8).
 
-The paper presumably used GPT-2's tokenizer ([OPEN] in spec SMC §7); training one on the
+The paper presumably used GPT-2's tokenizer ([OPEN] in SMC §7); training one on the
 experiment's own corpus keeps everything offline and the vocabulary matched to the model
 size. Every document ends with the end-of-text token, which is also the generator's prompt
 and stop token.

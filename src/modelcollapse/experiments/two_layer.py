@@ -1,8 +1,8 @@
-"""Trained two-layer ReLU network, the second model of Figure 7 (spec SMC §7, paper §4.1).
+"""Trained two-layer ReLU network, the second model of Figure 7 (SMC §7, paper §4.1).
 
 f(x) = W2·relu(W1·x + b1) + b2 with hidden width up to 2,000 (the paper's width), trained
 with Adam on the mean squared error to one-hot targets, the loss that matches the regression
-theory of spec SMC §1.3. The same network trained with cross-entropy is the labeller
+theory of SMC §1.3. The same network trained with cross-entropy is the labeller
 (:mod:`.labeller`).
 """
 
@@ -55,7 +55,7 @@ def train_two_layer(x: np.ndarray, targets: np.ndarray, *, width: int, loss: Los
         idx = perm[pos:pos + batch].to(device)
         pos += batch
         out = criterion(net(xt[idx]), yt[idx])
-        # MSE summed over the k outputs and averaged over rows: E||f(x) - y||^2 (spec SMC §0 item 5)
+        # MSE summed over the k outputs and averaged over rows: E||f(x) - y||^2 (SMC §0 item 5)
         value = out.sum(dim=1).mean() if loss == "mse" else out
         opt.zero_grad(set_to_none=True)
         value.backward()

@@ -1,4 +1,4 @@
-"""The regression fake-data chain of "Model Collapse Demystified" (spec TG Part B).
+"""The regression fake-data chain of "Model Collapse Demystified" (TG Part B).
 
 ``predict_generations(setting)`` answers a :class:`GenerationsSetting` with theory and
 ``simulate_generations(setting, seeds)`` with Monte-Carlo; ``power_law`` holds the

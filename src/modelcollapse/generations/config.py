@@ -1,4 +1,4 @@
-"""One configuration type for the regression fake-data chain of spec TG Part B (§B.2).
+"""One configuration type for the regression fake-data chain of TG Part B (§B.2).
 
 A :class:`GenerationsSetting` is answered by theory (``predict_generations``) and by
 Monte-Carlo (``simulate_generations``) alike, so switching between the two is one word.
@@ -23,7 +23,7 @@ ADAPTIVE = "adaptive"
 
 def _schedule(name: str, value: Any, generations: int, *, low: float, integer: bool,
               high: float | None = None) -> Any:
-    """A scalar, or one value per generation (spec TG eq. (B.7)); validated and normalised."""
+    """A scalar, or one value per generation (TG eq. (B.7)); validated and normalised."""
     if isinstance(value, list | tuple | np.ndarray):
         values = tuple(value)
         if len(values) != generations:
@@ -36,7 +36,7 @@ def _schedule(name: str, value: Any, generations: int, *, low: float, integer: b
 
 @dataclass(frozen=True)
 class GenerationsSetting(ConfigBase):
-    """The chain w0 -> ŵ_1 -> ... -> ŵ_n -> downstream ridge of spec TG §B.2.
+    """The chain w0 -> ŵ_1 -> ... -> ŵ_n -> downstream ridge of TG §B.2.
 
     - ``d``: input dimension; x ~ N(0, Σ) with Σ from ``spectrum`` (eq. (B.1)).
     - ``T0``: samples per synthetic generator, ``sigma0`` its label noise (eq. (B.2)); each may
@@ -49,8 +49,8 @@ class GenerationsSetting(ConfigBase):
     - ``spectrum``: ``"isotropic"``, ``"power:BETA"`` or a :class:`~modelcollapse.config.Spectrum`;
       ``source`` = r puts w0 under the source condition λ_j c_j² ∝ j^(-1-2βr) (eq. (B.17)).
     - ``r2`` = ||w0||². Default (None): 1, except under a source condition, where the
-      convention (an [OPEN] choice of spec TG §C) is λ_j c_j² = j^(-1-2βr) exactly, i.e.
-      ||w0||² = Σ_j j^(β-1-2βr); it reproduces the numbers of spec TG §B.6 claims 9-10.
+      convention (an [OPEN] choice of TG §C) is λ_j c_j² = j^(-1-2βr) exactly, i.e.
+      ||w0||² = Σ_j j^(β-1-2βr); it reproduces the numbers of TG §B.6 claims 9-10.
     """
 
     d: int

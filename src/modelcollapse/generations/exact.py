@@ -1,6 +1,6 @@
 """Test error of the regression fake-data chain: exact formulas and deterministic equivalents.
 
-Implements spec TG §B.3: under-parameterised OLS generators (B-i, eqs. (B.6)–(B.9)), ridge
+Implements TG §B.3: under-parameterised OLS generators (B-i, eqs. (B.6)–(B.9)), ridge
 downstream (B-ii, eqs. (B.10)–(B.13)) and over-parameterised generators (B-iii,
 eqs. (B.14)–(B.16)), for any spectrum given as eigenvalue groups.
 
@@ -27,7 +27,7 @@ downstream part is exact (f = 1, g = 0, q_var = d/(T − d − 1)).
 Which parts are exact: OLS generators (T0 >= d + 2, any Σ) and min-norm generators with
 Σ ∝ I (T0 <= d − 2) have exact moments; min-norm generators with anisotropic Σ use the
 deterministic-equivalent recursion documented in :func:`generator_moments` (the paper's
-general-Σ formula is [OPEN], spec TG §C). The downstream ridge (λ > 0, or λ = 0 with T < d)
+general-Σ formula is [OPEN], TG §C). The downstream ridge (λ > 0, or λ = 0 with T < d)
 is a deterministic equivalent, accurate to O(1/T); its weakest case is ridgeless T < d near
 the threshold (measured 3% low at d = 100, T = 60, tests/generations/test_simulate.py).
 """
@@ -67,7 +67,7 @@ class GeneratorMoments:
 
 @dataclass(frozen=True)
 class GenerationsPrediction:
-    """Predicted test error ||ŵ_pred − w0||²_Σ (spec TG eq. (B.4)) and its parts.
+    """Predicted test error ||ŵ_pred − w0||²_Σ (TG eq. (B.4)) and its parts.
 
     ``test_error`` = ``bias`` + ``variance`` + ``synthetic_variance``: the bias of the
     downstream fit towards the mean generator (for over-parameterised generators it grows
@@ -102,7 +102,7 @@ class GenerationsPrediction:
 
 # -- closed forms -------------------------------------------------------------------------
 def ols_increment(d: int, T0: Any, sigma0: Any) -> np.ndarray | float:
-    """Error added by one OLS generator, σ0²·d/(T0 − d − 1) (spec TG eqs. (B.6), (B.7)).
+    """Error added by one OLS generator, σ0²·d/(T0 − d − 1) (TG eqs. (B.6), (B.7)).
 
     The inverse-Wishart mean E‖X^†E‖²_Σ; it depends on neither Σ, w0, T nor σ.
 
@@ -118,7 +118,7 @@ def ols_increment(d: int, T0: Any, sigma0: Any) -> np.ndarray | float:
 
 def ols_chain_error(d: int, T: Any, T0: Any, generations: Any, sigma: Any, sigma0: Any
                     ) -> np.ndarray | float:
-    """Exact E_test after n OLS generations and an OLS downstream fit (spec TG eq. (B.6)).
+    """Exact E_test after n OLS generations and an OLS downstream fit (TG eq. (B.6)).
 
         E = σ²·d/(T − d − 1) + n·σ0²·d/(T0 − d − 1),   T, T0 >= d + 2, any Σ and w0.
 
@@ -135,7 +135,7 @@ def ols_chain_error(d: int, T: Any, T0: Any, generations: Any, sigma: Any, sigma
 
 def ols_chain_error_limit(phi: Any, phi0: Any, generations: Any, sigma: Any, sigma0: Any
                           ) -> np.ndarray | float:
-    """Proportional limit d/T -> φ, d/T0 -> φ0 < 1 of eq. (B.6) (spec TG eq. (B.8)).
+    """Proportional limit d/T -> φ, d/T0 -> φ0 < 1 of eq. (B.6) (TG eq. (B.8)).
 
         E -> σ²·φ/(1 − φ) + n·σ0²·φ0/(1 − φ0)
     """
@@ -151,7 +151,7 @@ def ols_chain_error_limit(phi: Any, phi0: Any, generations: Any, sigma: Any, sig
 
 
 def rho_deterministic(spectrum: Spectrum, T: Any, ridge: Any) -> np.ndarray | float:
-    """Deterministic equivalent of tr(Σ⁻¹Σ̂RΣRΣ̂) (spec TG eq. (B.12), numerator).
+    """Deterministic equivalent of tr(Σ⁻¹Σ̂RΣRΣ̂) (TG eq. (B.12), numerator).
 
         ρ_raw ≃ df_2(κ)·(T + d − 2 df_1(κ)) / (T − df_2(κ)),   κ = κ(λ, T) from eq. (B.5).
 
@@ -168,7 +168,7 @@ def rho_deterministic(spectrum: Spectrum, T: Any, ridge: Any) -> np.ndarray | fl
 
 def effective_noise(spectrum: Spectrum, T: Any, T0: Any, ridge: Any, generations: Any,
                     sigma: Any, sigma0: Any) -> np.ndarray | float:
-    """σ_eff² = σ² + n·σ0²·(T + d − 2 df_1(κ))/(T0 − d) (spec TG eq. (B.13)).
+    """σ_eff² = σ² + n·σ0²·(T + d − 2 df_1(κ))/(T0 − d) (TG eq. (B.13)).
 
     With it, E_test ≃ Bias + σ_eff²·df_2/(T − df_2): the fake-data noise enters like label
     noise (eq. (B.13) writes the high-dimensional T0 − d for the exact T0 − d − 1).
@@ -185,7 +185,7 @@ def effective_noise(spectrum: Spectrum, T: Any, T0: Any, ridge: Any, generations
 
 def overparameterised_isotropic_error(d: int, T0: Any, generations: Any, r2: Any, sigma0: Any
                                       ) -> np.ndarray | float:
-    """E‖ŵ_n − w0‖² for min-norm generators, Σ = I, ψ = T0/d < 1 (spec TG eqs. (B.15), (B.16)).
+    """E‖ŵ_n − w0‖² for min-norm generators, Σ = I, ψ = T0/d < 1 (TG eqs. (B.15), (B.16)).
 
         E = ‖w0‖²(1 − ψⁿ) + σ0²·T0/(d − T0 − 1)·(1 − ψⁿ)/(1 − ψ)
 
@@ -210,7 +210,7 @@ def overparameterised_isotropic_error(d: int, T0: Any, generations: Any, r2: Any
 
 # -- the general engine -------------------------------------------------------------------
 def generator_moments(setting: GenerationsSetting) -> GeneratorMoments:
-    """Moments of the generator chain ŵ_0 = w0, ..., ŵ_n (spec TG eqs. (B.2), (B.9), (B.14)).
+    """Moments of the generator chain ŵ_0 = w0, ..., ŵ_n (TG eqs. (B.2), (B.9), (B.14)).
 
     Per generation m with T0 samples and noise σ0 (s = eigenvalues, per group):
 
@@ -219,7 +219,7 @@ def generator_moments(setting: GenerationsSetting) -> GeneratorMoments:
     - T0 < d with Σ ∝ I (eq. (B.14)), exact: X_m^†X_m is a uniformly random rank-T0
       projector, so mean <- ψ·mean and var <- ψ·var + ψ(1 − ψ)·mean²·W + σ0²T0/((d − T0 − 1)s)
       with ψ = T0/d; iterating gives eqs. (B.15)–(B.16).
-    - T0 < d, anisotropic Σ: deterministic equivalent (our derivation; spec TG §C leaves the
+    - T0 < d, anisotropic Σ: deterministic equivalent (our derivation; TG §C leaves the
       paper's form [OPEN]). With κ0 = κ(0, T0) from eq. (B.5), the min-norm fit satisfies
       E[X^†X] ≃ Σ(Σ + κ0)⁻¹ and, for a matrix A, diag E[(I − X^†X)A(I − X^†X)] ≃
       κ0²A_jj/(s_j + κ0)² + κ0²s_j/(s_j + κ0)²·tr(AΣ(Σ + κ0)⁻²)/(T0 − df_2(κ0)), while the
@@ -325,26 +325,26 @@ def _describe(setting: GenerationsSetting, moments: GeneratorMoments, ridge: np.
     if setting.generations == 0:
         gen = "no generators"
     elif moments.exact and np.all(T0s >= d):
-        gen = "exact OLS generators, spec TG eq. (B.9)"
+        gen = "exact OLS generators, TG eq. (B.9)"
     elif moments.exact and np.all(T0s < d):
-        gen = "exact isotropic min-norm generators, spec TG eqs. (B.14)-(B.16)"
+        gen = "exact isotropic min-norm generators, TG eqs. (B.14)-(B.16)"
     elif moments.exact:
-        gen = "exact OLS and isotropic min-norm generators, spec TG eqs. (B.9), (B.14)"
+        gen = "exact OLS and isotropic min-norm generators, TG eqs. (B.9), (B.14)"
     else:
-        gen = "min-norm generators by deterministic equivalent (our derivation; spec TG §C [OPEN])"
+        gen = "min-norm generators by deterministic equivalent (our derivation; TG §C [OPEN])"
     exact = (ridge == 0) & (T >= d)
     if np.all(exact):
-        down = "exact least-squares downstream, spec TG eq. (B.6)"
+        down = "exact least-squares downstream, TG eq. (B.6)"
     elif np.any(exact):
         down = "exact least squares where ridge = 0 and T >= d, else deterministic equivalent"
     else:
-        down = "ridge downstream by deterministic equivalent, spec TG eqs. (B.10)-(B.12)"
+        down = "ridge downstream by deterministic equivalent, TG eqs. (B.10)-(B.12)"
     return f"{gen}; {down}"
 
 
 def predict_generations(setting: GenerationsSetting, *, T: Any = None, ridge: Any = None,
                         by_generation: bool = False) -> GenerationsPrediction:
-    """Test error of the downstream model after n generations of fake data (spec TG §B.3).
+    """Test error of the downstream model after n generations of fake data (TG §B.3).
 
     ``T`` and ``ridge`` override the setting's values with arrays that broadcast together;
     ``ridge="adaptive"`` (here or in the setting) uses :func:`optimal_ridge`, tuned for the
@@ -353,7 +353,7 @@ def predict_generations(setting: GenerationsSetting, *, T: Any = None, ridge: An
     gives a whole error-against-generations curve). Divergent points are +inf with a note.
 
     >>> s = GenerationsSetting(d=40, T=100, T0=120, generations=6, sigma=0.5, sigma0=0.7)
-    >>> round(predict_generations(s).test_error, 4)  # spec TG §B.6 claim 1
+    >>> round(predict_generations(s).test_error, 4)  # TG §B.6 claim 1
     1.6581
     """
     adaptive = (setting.ridge == ADAPTIVE and ridge is None) or (
@@ -393,7 +393,7 @@ def optimal_ridge(setting: GenerationsSetting, *, T: Any = None, by_generation: 
                   ) -> np.ndarray | float:
     """The ridge λ >= 0 minimising the predicted test error after n generations.
 
-    The "sweet spot" of spec TG §B.3 (B-ii); it grows with n (§B.6 claim 6) and, for power
+    The "sweet spot" of TG §B.3 (B-ii); it grows with n (§B.6 claim 6) and, for power
     laws, is the oracle behind the adaptive-regularisation rule (eq. (B.21), see
     :func:`~modelcollapse.generations.power_law.adaptive_ridge`). This is what
     ``ridge="adaptive"`` resolves to. Found by a log-grid over [1e-12, 1e4]·max eig(Σ), a

@@ -1,4 +1,4 @@
-"""The family of "Model Collapse Demystified" (spec TG Part B): ridge regression trained on
+"""The family of "Model Collapse Demystified" (TG Part B): ridge regression trained on
 the n-th generation of a least-squares fake-data chain."""
 
 from collections.abc import Mapping

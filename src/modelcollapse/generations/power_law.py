@@ -1,4 +1,4 @@
-"""Scaling laws of the fake-data chain under a power-law spectrum (spec TG §B.4).
+"""Scaling laws of the fake-data chain under a power-law spectrum (TG §B.4).
 
 Assumptions (eq. (B.17)): eigenvalues λ_j = j^(-β), β > 1, and a source condition
 λ_j c_j² ∝ j^(-1-2βr) on w0 (build it with ``GenerationsSetting(spectrum="power:BETA",
@@ -27,26 +27,26 @@ def _exponents(beta: float, r: float) -> tuple[float, float]:
 
 
 def fast_rate(beta: float, r: float) -> float:
-    """Exponent 2βr of the clean, noise-free error T^(-2βr) with λ -> 0 (spec TG §B.4)."""
+    """Exponent 2βr of the clean, noise-free error T^(-2βr) with λ -> 0 (TG §B.4)."""
     beta, r = _exponents(beta, r)
     return 2 * beta * r
 
 
 def slow_rate(beta: float, r: float) -> float:
-    """Exponent 2βr/(2βr + 1): noisy labels, or any fake generations (spec TG eq. (B.18))."""
+    """Exponent 2βr/(2βr + 1): noisy labels, or any fake generations (TG eq. (B.18))."""
     beta, r = _exponents(beta, r)
     return 2 * beta * r / (2 * beta * r + 1)
 
 
 def ell_crit(beta: float, r: float) -> float:
-    """Optimal ridge exponent ℓ_crit = β/(2βr + 1), λ = T^(-ℓ_crit) (spec TG eq. (B.18))."""
+    """Optimal ridge exponent ℓ_crit = β/(2βr + 1), λ = T^(-ℓ_crit) (TG eq. (B.18))."""
     beta, r = _exponents(beta, r)
     return beta / (2 * beta * r + 1)
 
 
 def effective_noise_approx(generations: Any, sigma: Any, sigma0: Any, T: Any, T0: Any, d: int
                            ) -> np.ndarray | float:
-    """σ_eff² ≈ σ² + n·σ0²·(T + d)/(T0 − d), valid when the df's ≪ T, d (spec TG eq. (B.19)).
+    """σ_eff² ≈ σ² + n·σ0²·(T + d)/(T0 − d), valid when the df's ≪ T, d (TG eq. (B.19)).
 
     For T0 fixed and T ≫ T0 it grows ∝ T: the scaling law stalls.
     """
@@ -69,7 +69,7 @@ def collapse_prefactor(sigma_eff2: Any, beta: float, r: float) -> np.ndarray | f
 
 
 def crossover_samples(generations: Any, sigma0: Any, beta: float, r: float) -> np.ndarray | float:
-    """T* ≈ (n·σ0²)^(-1/(2βr)), where the fast rate gives way to the slow one (spec TG eq. (B.20)).
+    """T* ≈ (n·σ0²)^(-1/(2βr)), where the fast rate gives way to the slow one (TG eq. (B.20)).
 
     Noise-free real labels (σ = 0), d ≫ T and T0 ≈ 2d, so that σ_eff² ≈ nσ0²: below T* the
     error falls as T^(-2βr), above it as (nσ0²/T)^(2βr/(2βr+1)).
@@ -86,11 +86,11 @@ def crossover_samples(generations: Any, sigma0: Any, beta: float, r: float) -> n
 
 
 def adaptive_ridge(T: Any, beta: float, r: float, sigma_eff2: Any = 1.0) -> np.ndarray | float:
-    """Adaptive regularisation λ* = (σ_eff²/T)^(β/(2βr + 1)) (spec TG eq. (B.21)).
+    """Adaptive regularisation λ* = (σ_eff²/T)^(β/(2βr + 1)) (TG eq. (B.21)).
 
     With σ_eff² = 1 it is the clean-data choice λ = T^(-ℓ_crit); with n fake generations
     σ_eff² (eq. (B.13) or (B.19)) grows with n and so does λ*. The paper's constant is
-    [OPEN] (spec TG §C); this rule takes it to be 1. For the λ that minimises the predicted
+    [OPEN] (TG §C); this rule takes it to be 1. For the λ that minimises the predicted
     error itself, use :func:`~modelcollapse.generations.exact.optimal_ridge`, which this rule
     tracks up to a constant.
     """

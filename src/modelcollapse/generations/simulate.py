@@ -1,4 +1,4 @@
-"""Monte-Carlo of the regression fake-data chain (spec TG §B.2, recipe §B.7).
+"""Monte-Carlo of the regression fake-data chain (TG §B.2, recipe §B.7).
 
 Coordinates are Σ's eigenbasis, so Σ = diag(s) and w0 has energy W_j on direction j (the
 test error (B.4) is invariant under this rotation). Least-squares fits with at least d
@@ -66,7 +66,7 @@ def bartlett_stack(rng: SeedStack, d: int, dof: int) -> np.ndarray:
 
 def _generator_step(rng: SeedStack, w: np.ndarray, s: np.ndarray, T0: int,
                     sigma0: float) -> np.ndarray:
-    """One least-squares generator refit on T0 fresh samples labelled by w (spec TG eq. (B.2))."""
+    """One least-squares generator refit on T0 fresh samples labelled by w (TG eq. (B.2))."""
     k, d = w.shape
     if T0 >= d:
         if sigma0 == 0:
@@ -163,7 +163,7 @@ def simulate_generations(setting: GenerationsSetting, seeds: int = 200, *, seed:
     >>> from modelcollapse.generations.exact import ols_chain_error
     >>> s = GenerationsSetting(d=10, T=40, T0=30, generations=2, sigma=0.5, sigma0=0.5)
     >>> sim = simulate_generations(s, seeds=2000, seed=1)
-    >>> exact = ols_chain_error(10, 40, 30, 2, 0.5, 0.5)  # spec TG eq. (B.6)
+    >>> exact = ols_chain_error(10, 40, 30, 2, 0.5, 0.5)  # TG eq. (B.6)
     >>> round(exact, 4), bool(abs(sim.test_error - exact) < 3 * sim.sem)
     (0.3494, True)
     """

@@ -1,5 +1,5 @@
-"""Reproduce the figures of "Strong Model Collapse" (spec SMC §7) and of its companions
-"A Tale of Tails" and "Model Collapse Demystified" (spec TG §A.7.1, §B.5).
+"""Reproduce the figures of "Strong Model Collapse" (SMC §7) and of its companions
+"A Tale of Tails" and "Model Collapse Demystified" (TG §A.7.1, §B.5).
 
 ``modelcollapse reproduce FIGURE`` (or :func:`reproduce`) runs a figure's Monte-Carlo sweep
 into the results store, overlays the theory and writes PNG + PDF + CSV and a report entry in
@@ -9,10 +9,10 @@ into the results store, overlays the theory and writes PNG + PDF + CSV and a rep
 ``tails-shifted-scaling`` (:mod:`.tails`, drawn by :mod:`.tails_drawing`);
 ``generations-chain``, ``generations-ridge``, ``generations-crossover``
 (:mod:`.generations`, drawn by :mod:`.generations_drawing`); ``nn-images``
-(:mod:`.networks`, spec SMC §7 Fig. 7: networks on real images) and ``nn-lm``
+(:mod:`.networks`, SMC §7 Fig. 7: networks on real images) and ``nn-lm``
 (:mod:`.language_models`, Fig. 8: language models on real and generated text), both
 without a theory curve; ``workflow-chain``, ``workflow-mix``, ``workflow-verify`` and
-``workflow-gaussian`` (:mod:`.workflows`, spec WF; drawn by :mod:`.workflows_drawing`).
+``workflow-gaussian`` (:mod:`.workflows`, WF; drawn by :mod:`.workflows_drawing`).
 The theory compared with each marker follows the setting's
 type (:func:`.run.predicted_error`).
 
@@ -30,7 +30,7 @@ Adding a figure (tails, generations, neural-network experiments...) takes one mo
 4. register it at import time::
 
        from modelcollapse.reproduce import Claim, Figure, register
-       FIGURE = register(Figure(name="my-figure", title="...", source="spec SMC §x",
+       FIGURE = register(Figure(name="my-figure", title="...", source="SMC §x",
                                 claim="one sentence", sweep=sweep, draw=draw,
                                 claims=(Claim("name", "statement", check),)))
 

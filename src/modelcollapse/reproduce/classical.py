@@ -1,4 +1,4 @@
-"""Classical-model scaling figure: E_test vs n, one curve per p2 (spec SMC §7, §2.5–§2.6).
+"""Classical-model scaling figure: E_test vs n, one curve per p2 (SMC §7, §2.5–§2.6).
 
 Theory: isotropic ridgeless closed form (2.16) through ``predict``; dashed lines mark the
 floors p2²c² of eq. (2.19), and a dotted line the clean rate σ²d/n of eq. (2.17).
@@ -111,7 +111,7 @@ def clean_rate(ev: Evidence) -> Check:
 FIGURE = register(Figure(
     name="classical-scaling",
     title="Classical model: test error vs n, one curve per synthetic fraction p2",
-    source="spec SMC §7 (classical-model scaling figure), eqs. (2.16), (2.17), (2.19)",
+    source="SMC §7 (classical-model scaling figure), eqs. (2.16), (2.17), (2.19)",
     claim="For any p2 > 0 the scaling law plateaus at p2²c², while p2 = 0 keeps falling "
           "like σ²d/n (strong model collapse).",
     sweep=sweep, draw=draw,

@@ -1,4 +1,4 @@
-"""Figures of "Model Collapse Demystified" (spec TG §B.5) in the report: regression chains.
+"""Figures of "Model Collapse Demystified" (TG §B.5) in the report: regression chains.
 
 Linear growth of the error over generations (eq. (B.6)), the U in the ridge λ with its
 optimum moving up (eq. (B.10)) and the fast-to-slow rate crossover (eq. (B.20)).
@@ -30,7 +30,7 @@ from .registry import curves_figure, register
 CHAIN = GenerationsSetting(d=40, T=200, T0=100, generations=10, sigma=1.0, sigma0=1.0)
 # Small noisy chain whose optimal ridge moves from 0.1 (n = 0) to 3 (n = 10).
 RIDGE = GenerationsSetting(d=20, T=50, T0=40, generations=10, sigma=0.5, sigma0=0.5)
-# Noise-free real labels, power-law spectrum and source condition (spec TG §B.4): the clean
+# Noise-free real labels, power-law spectrum and source condition (TG §B.4): the clean
 # chain scales at the fast rate T^-2βr, one synthetic generation at the slow rate.
 RATES = GenerationsSetting(d=600, T=100, T0=1200, generations=1, sigma=0.0, sigma0=3e-2,
                            spectrum="power:2", source=0.5)
@@ -54,7 +54,7 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
                 "generations": (0, 1, 4),
                 "tuning": "optimal", "seeds": 50}},
 }
-THEORY = "predict_generations (spec TG eqs. (B.6), (B.10)-(B.16), (B.20))"
+THEORY = "predict_generations (TG eqs. (B.6), (B.10)-(B.16), (B.20))"
 
 
 def chain_grows_linearly(ev: Evidence) -> Check:
@@ -139,7 +139,7 @@ FIGURES = [
         points=D.error_vs_generations_points, draw=D.error_vs_generations,
         family="generations", theory=THEORY, marker_only=("marker_ridges",), hidden=("ridge",),
         title="Regression chain: test error against the number of generations",
-        source="spec TG §B.3, eq. (B.6); Model Collapse Demystified Fig. 1(a)",
+        source="TG §B.3, eq. (B.6); Model Collapse Demystified Fig. 1(a)",
         claim="Each generation of refitting on the previous model's labels adds "
               "σ0² d/(T0 - d - 1) to the error of OLS: it grows linearly with n; ridge slows "
               "but does not stop the growth.",
@@ -151,7 +151,7 @@ FIGURES = [
         points=D.error_vs_ridge_points, draw=D.error_vs_ridge,
         family="generations", theory=THEORY, marker_only=("marker_ridges",), hidden=("ridge",),
         title="U-shaped error against ridge λ, optimum moving with the generations",
-        source="spec TG §B.6 claim 6, eq. (B.10)",
+        source="TG §B.6 claim 6, eq. (B.10)",
         claim="The downstream error is U-shaped in λ and its minimiser grows with the number "
               "of synthetic generations n: more synthetic noise calls for more regularisation.",
         claims=(Claim("u-shape", "The error is U-shaped in λ and its minimiser grows with the "
@@ -161,7 +161,7 @@ FIGURES = [
         points=D.rate_crossover_points, draw=D.rate_crossover,
         family="generations", theory=THEORY, marker_only=("marker_ridges",), hidden=("ridge",),
         title="Power-law spectrum: fast rate on clean data, slow rate after one generation",
-        source="spec TG §B.4, eq. (B.20); Model Collapse Demystified Fig. 1(b)",
+        source="TG §B.4, eq. (B.20); Model Collapse Demystified Fig. 1(b)",
         claim="With a tuned ridge, noise-free clean data scale at the fast rate T^-2βr, while "
               "after a synthetic generation the error crosses over near T* to the slow rate "
               "T^-2βr/(2βr+1).",

@@ -1,9 +1,9 @@
-"""What the "Model Collapse Demystified" figures draw (spec TG §B.5), and the settings behind
+"""What the "Model Collapse Demystified" figures draw (TG §B.5), and the settings behind
 their markers.
 
 Each figure takes a :class:`~modelcollapse.generations.GenerationsSetting` and draws the
 theory of the regression fake-data chain (:func:`~modelcollapse.generations.predict_generations`:
-spec TG eqs. (B.6), (B.10), (B.16), (B.20); lines) with the stored Monte-Carlo markers it is
+TG eqs. (B.6), (B.10), (B.16), (B.20); lines) with the stored Monte-Carlo markers it is
 given, ``markers={curve: (x, mean, sem)}`` (mean ± 2 SEM, see :func:`.registry.curve_markers`);
 without markers it draws the theory alone. The matching ``*_points`` function gives the
 setting behind every marker, keyed by the same curves, so a figure's sweep
@@ -48,7 +48,7 @@ def error_vs_generations_points(setting: GenerationsSetting, ridges: Sequence[fl
 
 def error_vs_generations(setting: GenerationsSetting, *, ridges: Sequence[float] = (0.0,),
                          markers: Markers | None = None, note: str = "") -> Figure:
-    """Test error against the generation m = 0..n for each ridge (spec TG Fig. 1 / eq. (B.10)).
+    """Test error against the generation m = 0..n for each ridge (TG Fig. 1 / eq. (B.10)).
 
     Lines: theory; dashed: the last generator's own error E||ŵ_m − w0||²_Σ. Linear growth
     for T0 > d (eq. (B.6)), saturation for T0 < d (eq. (B.16)). ``markers`` are keyed by
@@ -84,7 +84,7 @@ def error_vs_ridge_points(setting: GenerationsSetting, *, generations: Sequence[
 
 def error_vs_ridge(setting: GenerationsSetting, *, generations: Sequence[int] = (0, 1, 5, 20),
                    ridges: Any = None, markers: Markers | None = None, note: str = "") -> Figure:
-    """U-shaped error against λ for several n, with the optimum moving up (spec TG §B.6 claim 6).
+    """U-shaped error against λ for several n, with the optimum moving up (TG §B.6 claim 6).
 
     Stars mark :func:`optimal_ridge` for each n; ``markers`` are keyed by n with x = λ.
     """
@@ -129,11 +129,11 @@ def rate_crossover_points(setting: GenerationsSetting, *, T: Any, generations: S
 def rate_crossover(setting: GenerationsSetting, *, T: Any, generations: Sequence[int] = (0, 1),
                    tuning: Literal["optimal", "ell_crit"] = "optimal",
                    markers: Markers | None = None, note: str = "") -> Figure:
-    """Error against T with a tuned ridge, log-log (spec TG §B.4, eq. (B.20), Fig. 1(b)).
+    """Error against T with a tuned ridge, log-log (TG §B.4, eq. (B.20), Fig. 1(b)).
 
     ``tuning="optimal"``: for each n and T the λ minimising the predicted error
     (:func:`optimal_ridge`); ``"ell_crit"``: λ = T^(-ℓ_crit), the paper's Fig. 1(b) choice
-    (an [OPEN] convention, spec TG §B.6 claim 11), which needs ``source``. For a
+    (an [OPEN] convention, TG §B.6 claim 11), which needs ``source``. For a
     ``power:BETA`` spectrum with ``source`` = r, dotted guides show the fast rate T^(-2βr)
     and the slow rate T^(-2βr/(2βr+1)), and with σ = 0 a vertical line marks the crossover
     T* = (nσ0²)^(-1/(2βr)) of the largest n. ``markers`` are keyed by n with x = T.

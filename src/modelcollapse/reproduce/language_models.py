@@ -1,4 +1,4 @@
-"""Figure 8 of "Strong Model Collapse" in the report: language models (spec SMC §7, §4.2).
+"""Figure 8 of "Strong Model Collapse" in the report: language models (SMC §7, §4.2).
 
 Each run is an :class:`~modelcollapse.experiments.lm_config.LMPoint` (a GPT-2-style model
 of one size trained on a real/synthetic mixture with synthetic fraction p2), run for
@@ -104,7 +104,7 @@ def draw(points: list[Point], quick: bool) -> Drawing:
               "sizes": list(config.sizes), "size_p2": list(config.size_p2_grid), "seeds": seeds,
               "family": "lm", "error": "final held-out loss on real text (test_error); each "
                                      "stored result keeps the loss curve drawn here",
-              "theory": "none: the closed forms (spec SMC §2-§5) do not cover language models; "
+              "theory": "none: the closed forms (SMC §2-§5) do not cover language models; "
                         "curves only"}
     return Drawing(fig, [], params)
 
@@ -153,7 +153,7 @@ FIGURE = register(Figure(
     name=NAME,
     title="Language models on real/synthetic text: held-out loss vs training tokens per p2 "
           "and per model size",
-    source="spec SMC §7 Figure 8 (paper §4.2)",
+    source="SMC §7 Figure 8 (paper §4.2)",
     claim="Replacing a share p2 of the real training text by a generator's text raises the "
           "held-out loss on real text (on average the more the larger p2), and the gap to "
           "clean training widens as training tokens grow; a larger model gains less from its "

@@ -1,4 +1,4 @@
-"""Figure 10: iterative mixing, variant R (spec SMC §7, §5.2).
+"""Figure 10: iterative mixing, variant R (SMC §7, §5.2).
 
 p1 = p2 = 1/2: a fixed real half is reused at every iteration, and the synthetic half is
 relabelled by the previous model (variant R, the toolkit's convention). Left: E_test vs n
@@ -141,7 +141,7 @@ def above_the_real_half(ev: Evidence) -> Check:
 FIGURE = register(Figure(
     name="iterative-mixing",
     title="Figure 10: iterative mixing (variant R) vs training on the real half",
-    source="spec SMC §7 (Figure 10), §5.2, eqs. (5.4)-(5.6) and their finite-φ law",
+    source="SMC §7 (Figure 10), §5.2, eqs. (5.4)-(5.6) and their finite-φ law",
     claim="Iterative mixing restores a d/n-type scaling law after O(log(n/d)) iterations, "
           "but stays above the real-half curve.",
     sweep=sweep, draw=draw,

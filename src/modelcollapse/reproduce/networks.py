@@ -1,11 +1,11 @@
-"""Figure 7 of "Strong Model Collapse" in the report: networks on real images (spec SMC §7).
+"""Figure 7 of "Strong Model Collapse" in the report: networks on real images (SMC §7).
 
 Each marker is an :class:`~modelcollapse.experiments.points.ImagesPoint` run for several
 seeds by the ``images`` family's per-seed run (``experiments.images_task.images_one``: a model trained
 on images whose labels come, for a fraction p2, from a labeller network trained on n0 real
 images), stored in the results store like every Monte-Carlo sweep. One panel per model, as
 in the paper: random-features ridge and a trained two-layer network. There is no theory
-curve: the closed forms of spec SMC §2-§5 are for Gaussian data, so the report shows the
+curve: the closed forms of SMC §2-§5 are for Gaussian data, so the report shows the
 markers without a comparison.
 
 Quick mode uses scikit-learn's 8x8 digits (under a minute on 2 cores); full mode uses
@@ -94,7 +94,7 @@ def draw(points: list[Point], quick: bool) -> Drawing:
               "n": describe(p["n"]), "p2": describe(p["p2"]), "seeds": p["seeds"],
               "family": "images", "error": "test MSE on the real test set (test_error); the store "
                                      "also keeps misclassification and the labeller's c2",
-              "theory": "none: the closed forms (spec SMC §2-§5) do not cover networks on "
+              "theory": "none: the closed forms (SMC §2-§5) do not cover networks on "
                         "real images; markers only (thin lines join them)"}
     return Drawing(fig, [], params)
 
@@ -142,7 +142,7 @@ FIGURE = register(Figure(
     name=NAME,
     title="Networks on real images: test error vs n, one curve per synthetic fraction p2, "
           "for random features and a trained two-layer net",
-    source="spec SMC §7 Figure 7 (paper §4.1)",
+    source="SMC §7 Figure 7 (paper §4.1)",
     claim="Replacing a fraction p2 of the real labels by a labeller network's labels raises "
           "the test error on real labels, and the larger p2 the sooner it stops improving "
           "with n (flat at p2 = 1) while clean data (p2 = 0) keeps scaling; no theory curve "

@@ -1,4 +1,4 @@
-"""Figure 1: Pareto diagram for model size in the random-projections model (spec SMC §7).
+"""Figure 1: Pareto diagram for model size in the random-projections model (SMC §7).
 
 Each point is one model size m: x = test error when all n training points are real,
 y = test error when a fraction p2 of them is synthetic with quality c². The diagonal y = x
@@ -152,7 +152,7 @@ def quality_orders_the_collapse(ev: Evidence) -> Check:
 FIGURE = register(Figure(
     name="pareto",
     title="Figure 1: Pareto diagram of real-only vs mixed-data test error over model size",
-    source="spec SMC §7 (Figure 1), §3.2",
+    source="SMC §7 (Figure 1), §3.2",
     claim="Points above the diagonal show collapse; for low-quality synthetic data larger "
           "models (below the threshold) push further above it, while very high-quality "
           "data stays close to it.",

@@ -1,4 +1,4 @@
-"""Power-law scaling figure: capacity λ_j = j^(-β), tuned ridge (spec SMC §6, eqs. (6.1)–(6.3)).
+"""Power-law scaling figure: capacity λ_j = j^(-β), tuned ridge (SMC §6, eqs. (6.1)–(6.3)).
 
 β = 2 with an isotropic target gives the source exponent r = (β − 1)/(2β) = 1/4, so with
 the ridge tuned as λ = 1/n (κ ≍ n^(-β/(2βr+1))) the clean error falls like
@@ -34,7 +34,7 @@ from .registry import (
 )
 
 BETA = 2.0
-SOURCE = (BETA - 1) / (2 * BETA)  # isotropic w1* on a power-law Σ (spec SMC eq. (6.1))
+SOURCE = (BETA - 1) / (2 * BETA)  # isotropic w1* on a power-law Σ (SMC eq. (6.1))
 QUICK = {"d": 200, "p2": [0.0, 0.05, 0.1, 0.3], "n": (20, 100_000, 7), "seeds": 100}
 FULL = {"d": 500, "p2": [0.0, 0.01, 0.05, 0.1, 0.3], "n": (20, 3_000_000, 12), "seeds": 100}
 BASE = {"c2": 1.0, "sigma": 0.5, "spectrum": f"power:{BETA:g}"}
@@ -45,7 +45,7 @@ def _params(quick: bool) -> dict:
 
 
 def tuned_ridge(n: float) -> float:
-    """λ(n) = 1/n: the κ ≍ n^(-β/(2βr+1)) schedule of spec SMC §6 for β = 2, r = 1/4."""
+    """λ(n) = 1/n: the κ ≍ n^(-β/(2βr+1)) schedule of SMC §6 for β = 2, r = 1/4."""
     return 1.0 / n
 
 
@@ -125,7 +125,7 @@ def synthetic_plateaus(ev: Evidence) -> Check:
 FIGURE = register(Figure(
     name="power-law-scaling",
     title="Power-law scaling law: clean rate n^(-1/2) and plateaus at p2²c²",
-    source="spec SMC §6, eqs. (6.1)-(6.3)",
+    source="SMC §6, eqs. (6.1)-(6.3)",
     claim="With a power-law spectrum and tuned ridge the clean error follows "
           "n^(-2βr/(2βr+1)), and any constant synthetic share p2 makes it plateau at p2²c².",
     sweep=sweep, draw=draw,

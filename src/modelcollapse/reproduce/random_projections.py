@@ -1,4 +1,4 @@
-"""Random-projections model-size figure: error and synthetic penalty vs ψ = m/n (spec SMC §3.4).
+"""Random-projections model-size figure: error and synthetic penalty vs ψ = m/n (SMC §3.4).
 
 The setting of the §3.4 table (φ = d/n = 2, σ² = 0.25, c² = r² = 1, ridgeless). Left: the
 test error per p2, with the double-descent peak at the interpolation threshold ψ = 1.
@@ -148,7 +148,7 @@ def penalty_peaks_at_the_threshold(ev: Evidence) -> Check:
 FIGURE = register(Figure(
     name="rp-model-size",
     title="Random projections: test error and synthetic penalty vs model size psi = m/n",
-    source="spec SMC §7 (random-projections model-size figure), §3.3-§3.4, eqs. (3.5)-(3.9)",
+    source="SMC §7 (random-projections model-size figure), §3.3-§3.4, eqs. (3.5)-(3.9)",
     claim="The synthetic penalty grows with model size up to the interpolation threshold "
           "m = n, then falls, but never reaches zero.",
     sweep=sweep, draw=draw,

@@ -1,4 +1,4 @@
-"""The figure registry and the pieces every figure shares (spec SMC §7).
+"""The figure registry and the pieces every figure shares (SMC §7).
 
 A :class:`Figure` is two functions: ``sweep(quick)`` returns the Monte-Carlo
 :class:`~modelcollapse.sweep.Sweep` behind its markers, and ``draw(points, quick)`` turns the

@@ -1,4 +1,4 @@
-"""The HTML report ``DIR/index.html``: figures, parameters, simulation vs theory (spec SMC §7).
+"""The HTML report ``DIR/index.html``: figures, parameters, simulation vs theory (SMC §7).
 
 Entries accumulate in ``DIR/report.json`` (one per figure name, the latest run wins), so
 reproducing figures one at a time into the same directory builds one report.

@@ -1,4 +1,4 @@
-"""Produce figures: sweep -> store -> theory comparison -> PNG/PDF/CSV -> report (spec SMC §7).
+"""Produce figures: sweep -> store -> theory comparison -> PNG/PDF/CSV -> report (SMC §7).
 
 For every figure, :func:`reproduce_figure` runs its Monte-Carlo sweep through a backend into
 the results store (already-stored tasks are skipped), reads the per-setting means back,

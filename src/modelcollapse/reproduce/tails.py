@@ -1,4 +1,4 @@
-"""Figures of "A Tale of Tails" (spec TG §A.7.1) in the report: Hutter LLM on Zipf data.
+"""Figures of "A Tale of Tails" (TG §A.7.1) in the report: Hutter LLM on Zipf data.
 
 Double scaling under tail cuts (eqs. (A.7)-(A.8)), narrowing by temperature ((A.12)-(A.13)),
 mixing in clean data ((A.19)-(A.20)), generations under mechanisms A, B, C (§A.3) and the
@@ -48,7 +48,7 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
         True: {"beta": BETA, "n": (0, 1, 4), "sim_T": np.logspace(3, 7, 5), "seeds": 20},
         False: {"beta": BETA, "n": (0, 1, 4, 16), "sim_T": np.logspace(3, 9, 13), "seeds": 100}},
 }
-THEORY = "exact Hutter error tails.test_error (spec TG eq. (A.2)); dashed: asymptotic laws"
+THEORY = "exact Hutter error tails.test_error (TG eq. (A.2)); dashed: asymptotic laws"
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> float:
@@ -169,7 +169,7 @@ FIGURES = [
         points=D.double_scaling_points, draw=D.double_scaling_figure,
         family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Tail cutting: error vs T, clean and top-k cut training data",
-        source="spec TG §A.7.1, eqs. (A.3), (A.7)-(A.8)",
+        source="TG §A.7.1, eqs. (A.3), (A.7)-(A.8)",
         claim="With the tail cut at rank k the error follows the clean law T^-c until "
               "T ~ k^β, then plateaus at Σ_{i>k} p_i (double scaling law); clean data keeps "
               "falling like T^-c with c = 1 - 1/β.",
@@ -180,7 +180,7 @@ FIGURES = [
         points=D.narrowing_points, draw=D.narrowing_figure,
         family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Tail narrowing by temperature: error vs T, one curve per τ",
-        source="spec TG §A.7.1, eqs. (A.6), (A.12)-(A.13)",
+        source="TG §A.7.1, eqs. (A.6), (A.12)-(A.13)",
         claim="Training on a Zipf law narrowed to β/τ (temperature τ < 1) slows the scaling "
               "law to T^-cτ: the lower the temperature, the smaller the slope.",
         claims=(Claim("narrowed-slope", "Temperature τ slows the scaling law to T^-cτ.",
@@ -190,7 +190,7 @@ FIGURES = [
         points=D.mixing_points, draw=D.mixing_figure,
         family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Mixing a clean fraction π into tail-cut data: plateau, then recovery",
-        source="spec TG §A.7.1, eqs. (A.19)-(A.20)",
+        source="TG §A.7.1, eqs. (A.19)-(A.20)",
         claim="With a fraction π of clean data the error plateaus like the cut data after "
               "T ~ k^β, then recovers along the clean law once T ≳ k^β/π (grokking).",
         claims=(Claim("grokking", "With a clean fraction π the error plateaus, then recovers "
@@ -200,7 +200,7 @@ FIGURES = [
         points=D.generations_points, draw=D.generations_figure,
         family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Error against generations under mechanisms A, B, C",
-        source="spec TG §A.3, §A.7.1",
+        source="TG §A.3, §A.7.1",
         claim="Each generation of retraining on the previous generator's T0 samples loses "
               "more of the tail: the error grows with the number of generations n under "
               "every mechanism.",
@@ -211,7 +211,7 @@ FIGURES = [
         points=D.shifted_scaling_points, draw=D.shifted_scaling_figure,
         family="tails", theory=THEORY, marker_only=("sim_T",),
         title="Shifted scaling law: mechanism C with T0 = T, one curve per generation count n",
-        source="spec TG §A.3, eq. (A.16)",
+        source="TG §A.3, eq. (A.16)",
         claim="When every generator of the chain is trained on as many samples as the model "
               "downstream (T0 = T), n generations keep the clean scaling law T^-c but raise "
               "its prefactor by K_n/K_0.",

@@ -1,7 +1,7 @@
-"""What the "A Tale of Tails" figures draw (spec TG §A.7.1), and the settings behind their markers.
+"""What the "A Tale of Tails" figures draw (TG §A.7.1), and the settings behind their markers.
 
 Each ``*_figure`` draws, on log-log axes, the exact expected error of the Hutter LLM
-(:func:`modelcollapse.tails.test_error`, spec TG eq. (A.2); lines), the asymptotic law
+(:func:`modelcollapse.tails.test_error`, TG eq. (A.2); lines), the asymptotic law
 where the spec gives one (dashed; :mod:`modelcollapse.tails.laws`) and the stored
 Monte-Carlo markers it is given, ``markers={curve: (x, mean, sem)}`` (mean ± 2 SEM, see
 :func:`.registry.curve_markers`); without markers it draws the theory alone. The matching
@@ -44,7 +44,7 @@ def double_scaling_points(beta: float = 2.0, ks: Sequence[int] = (10, 100, 1000)
 def double_scaling_figure(beta: float = 2.0, ks: Sequence[int] = (10, 100, 1000),
                           T: Sequence[float] | None = None, markers: Markers | None = None,
                           note: str = "") -> Figure:
-    """Error vs T under top-k cuts: clean law, then plateaus at Σ_{i>k} p_i (spec TG eqs. (A.7)–(A.8))."""
+    """Error vs T under top-k cuts: clean law, then plateaus at Σ_{i>k} p_i (TG eqs. (A.7)–(A.8))."""
     T = np.logspace(2, 10, 120) if T is None else np.asarray(T, dtype=float)
     fig, ax = new_figure(1, 6.8, 4.8)
     ax.plot(T, clean_error(beta, T), color="black", label="clean (exact)")
@@ -69,7 +69,7 @@ def narrowing_points(beta: float = 2.0, temperatures: Sequence[float] = (1.0, 0.
 def narrowing_figure(beta: float = 2.0, temperatures: Sequence[float] = (1.0, 0.8, 0.6, 0.4),
                      T: Sequence[float] | None = None, markers: Markers | None = None,
                      note: str = "") -> Figure:
-    """Error vs T at temperatures τ: slopes −c·τ (spec TG eqs. (A.6), (A.12)–(A.13))."""
+    """Error vs T at temperatures τ: slopes −c·τ (TG eqs. (A.6), (A.12)–(A.13))."""
     T = np.logspace(2, 10, 120) if T is None else np.asarray(T, dtype=float)
     fig, ax = new_figure(1, 6.8, 4.8)
     for tau, color in zip(temperatures, palette("viridis", len(temperatures), 0.85), strict=True):
@@ -95,7 +95,7 @@ def mixing_points(beta: float = 2.0, k: int = 100, pis: Sequence[float] = (0.001
 def mixing_figure(beta: float = 2.0, k: int = 100, pis: Sequence[float] = (0.001, 0.01, 0.1),
                   T: Sequence[float] | None = None, markers: Markers | None = None,
                   note: str = "") -> Figure:
-    """Plateau then recovery ("grokking") with a clean fraction π (spec TG eqs. (A.19)–(A.20))."""
+    """Plateau then recovery ("grokking") with a clean fraction π (TG eqs. (A.19)–(A.20))."""
     T = np.logspace(2, 12, 150) if T is None else np.asarray(T, dtype=float)
     fig, ax = new_figure(1, 6.8, 4.8)
     ax.plot(T, clean_error(beta, T), color="black", label="clean")
@@ -121,7 +121,7 @@ def generations_points(beta: float = 2.0, T0: float = 1e4, T: float = 1e8,
 def generations_figure(beta: float = 2.0, T0: float = 1e4, T: float = 1e8,
                        n: Sequence[int] = (1, 2, 4, 8, 16, 32), markers: Markers | None = None,
                        note: str = "") -> Figure:
-    """Error vs generations n under mechanisms A, B, C, with the union bound (spec TG §A.3)."""
+    """Error vs generations n under mechanisms A, B, C, with the union bound (TG §A.3)."""
     points = generations_points(beta, T0, T, n)
     n = np.asarray(n, dtype=int)
     fig, ax = new_figure(1, 6.8, 4.8)
@@ -153,7 +153,7 @@ def shifted_scaling_points(beta: float = 2.0, n: Sequence[int] = (0, 1, 4, 16),
 def shifted_scaling_figure(beta: float = 2.0, n: Sequence[int] = (0, 1, 4, 16),
                            T: Sequence[float] | None = None, markers: Markers | None = None,
                            note: str = "") -> Figure:
-    """Mechanism C with T0 = T: the clean slope, prefactor K_n/K_0 (spec TG eq. (A.16))."""
+    """Mechanism C with T0 = T: the clean slope, prefactor K_n/K_0 (TG eq. (A.16))."""
     T = np.logspace(2, 10, 60) if T is None else np.asarray(T, dtype=float)
     fig, ax = new_figure(1, 6.8, 4.8)
     ratios = laws.shifted_scaling_ratio(beta, n)

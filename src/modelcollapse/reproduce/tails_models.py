@@ -1,7 +1,7 @@
-"""Figures of "A Tale of Tails" beyond the Hutter LLM (spec TG §A.5, §A.6): the tailed bigram
+"""Figures of "A Tale of Tails" beyond the Hutter LLM (TG §A.5, §A.6): the tailed bigram
 model with Hutter++ and the capacity-limited associative memory.
 
-Neither family has an exact error formula here (spec TG marks their laws [OPEN]), so the
+Neither family has an exact error formula here (TG marks their laws [OPEN]), so the
 figures show Monte-Carlo markers joined by thin lines and check the claims the data can
 decide: the bigram cut's floor Σ_{j>k} p_j (eq. (A.22) with a top-k cut), and the memory's
 error falling with its capacity d, faster with top-d thresholding (eq. (A.24)).
@@ -99,7 +99,7 @@ def cut_floors_the_error(ev: Evidence) -> Check:
 
 
 def clean_keeps_falling(ev: Evidence) -> Check:
-    """Clean data keep improving at a rate approaching T^(-1/2) (spec TG §A.5, [OPEN] law
+    """Clean data keep improving at a rate approaching T^(-1/2) (TG §A.5, [OPEN] law
     T^(-min(1 - 1/β, 1/2))): every decade lowers the error, more steeply as T grows."""
     T, err, _ = ev.curve("T", k=None)
     slopes = -np.diff(np.log(err)) / np.diff(np.log(T))
@@ -152,7 +152,7 @@ def capacity_helps(ev: Evidence) -> Check:
 BIGRAM_FIGURE = register(Figure(
     name="tails-bigram",
     title="Tailed bigram with Hutter++: error vs T, clean and with a top-k cut of every next-token law",
-    source="spec TG §A.5, eqs. (A.21)-(A.22)",
+    source="TG §A.5, eqs. (A.21)-(A.22)",
     claim="Clean bigram data keep improving with T while a top-k cut of the next-token laws "
           "floors the error at the cut mass Σ_{j>k} p_j.",
     sweep=bigram_sweep, draw=bigram_draw,
@@ -162,7 +162,7 @@ BIGRAM_FIGURE = register(Figure(
 MEMORY_FIGURE = register(Figure(
     name="tails-memory",
     title="Associative memory: error vs capacity d, frequency-weighted and top-d storage",
-    source="spec TG §A.6, eqs. (A.23)-(A.24)",
+    source="TG §A.6, eqs. (A.23)-(A.24)",
     claim="A capacity-limited memory's error falls with its capacity d (the d^(-c_q) term of "
           "the triplet law), faster when it stores only its d most frequent items.",
     sweep=memory_sweep, draw=memory_draw,

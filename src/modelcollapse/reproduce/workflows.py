@@ -1,4 +1,4 @@
-"""Workflows over generations (spec WF) in the report: what each generation trains on.
+"""Workflows over generations (WF) in the report: what each generation trains on.
 
 - ``workflow-chain``: test error against generation under replace, accumulate,
   accumulate-subsample and mix, fresh design (laws (WF.1), (WF.3), the mix recursion) and
@@ -36,7 +36,7 @@ from . import workflows_drawing as D
 from .claims import Check, Claim, Evidence, agrees_with_theory
 from .registry import Drawing, Figure, register
 
-# One least-squares chain for the workflow comparison; d = 50, T = 200 for mix (spec WF §3).
+# One least-squares chain for the workflow comparison; d = 50, T = 200 for mix (WF §3).
 CHAIN = WorkflowSetting(d=20, T=50, generations=10, sigma=1.0)
 MIX = WorkflowSetting(d=50, T=200, generations=25, workflow="mix", pi=0.4, sigma=1.0)
 # The unverified chain (τ = ∞) is the replace configuration: the same chain in distribution,
@@ -71,7 +71,7 @@ PARAMS: dict[str, dict[bool, dict[str, Any]]] = {
         False: {"setting": GAUSS.replace(generations=50), "mix_pi": 0.2, "seeds": 3000}},
 }
 THEORY = ("workflows.theory.law: exact least-squares laws (WF.1)-(WF.3), the finite-T mix "
-          "recursion (spec WF §3); mix_large_T for T ≫ d")
+          "recursion (WF §3); mix_large_T for T ≫ d")
 Z = 4.0  # Monte-Carlo allowance of every comparison with a law, in standard errors
 
 
@@ -352,7 +352,7 @@ FIGURES: list[Figure] = [
     register(Figure(
         name="workflow-chain",
         title="Workflows over generations: replace, accumulate, accumulate-subsample, mix",
-        source="spec WF §2 (WF.1)-(WF.3), §3, §6 claims 1, 2, 4",
+        source="WF §2 (WF.1)-(WF.3), §3, §6 claims 1, 2, 4",
         claim="Replacing the data with the previous model's labels makes the error grow "
               "linearly with the generations; accumulating them keeps it bounded (below "
               "(π²/6)E_0 for a fixed design); accumulate-subsample lies in between and mixing "
@@ -367,7 +367,7 @@ FIGURES: list[Figure] = [
     register(Figure(
         name="workflow-mix",
         title="Mixing fresh real data: finite-T recursion vs the T ≫ d formula",
-        source="spec WF §3, §6 claims 1, 3",
+        source="WF §3, §6 claims 1, 3",
         claim="With a fraction π > 0 of fresh real rows per generation the error converges to "
               "a finite E_∞ that decreases in π; at d = 50, T = 200 the finite-T recursion "
               "matches the chain where the T ≫ d formula does not.",
@@ -380,7 +380,7 @@ FIGURES: list[Figure] = [
     register(Figure(
         name="workflow-verify",
         title="Verification: keeping only candidates the verifier accepts",
-        source="spec WF §1 (verify), §6 claim 6; Feng et al., Beyond Model Collapse",
+        source="WF §1 (verify), §6 claim 6; Feng et al., Beyond Model Collapse",
         claim="An oracle verifier with a small tolerance τ keeps the error bounded over the "
               "generations where the unverified replace chain grows; the acceptance rate "
               "falls as τ shrinks.",
@@ -394,7 +394,7 @@ FIGURES: list[Figure] = [
     register(Figure(
         name="workflow-gaussian",
         title="Gaussian fitting over generations: replace collapses, accumulate does not",
-        source="spec WF §4 (GF.0)-(GF.4), §6 claim 5; Shumailov et al.; Kazdan et al.",
+        source="WF §4 (GF.0)-(GF.4), §6 claim 5; Shumailov et al.; Kazdan et al.",
         claim="Refitting a Gaussian to samples of the previous fit (replace) shrinks the "
               "expected variance by (T - 1)/T per generation towards a point mass; "
               "accumulating the samples keeps it above sin(π/√T)/(π/√T) > 0, and mixing in "

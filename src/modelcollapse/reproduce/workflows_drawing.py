@@ -1,4 +1,4 @@
-"""What the workflow figures draw (spec WF), and the laws behind their lines.
+"""What the workflow figures draw (WF), and the laws behind their lines.
 
 A stored configuration at generation G keeps every seed's whole chain (``by_generation``
 = E_0..E_G and, for ``verify``, the acceptance rate per generation), so ONE point gives the
@@ -32,7 +32,7 @@ from .registry import ERROR_BAR_SEMS, Curve, finish, markers, monte_carlo_note, 
 
 BASEL = np.pi**2 / 6
 # The deterministic-equivalent mix recursion is off by O(1/d) from the chain's mean: 0.6/d
-# (1.2% at d = 50, 0.3% at d = 200, spec WF §3 and the workflows tests).
+# (1.2% at d = 50, 0.3% at d = 200, WF §3 and the workflows tests).
 RECURSION_OFFSET = 0.6
 
 

@@ -1,4 +1,4 @@
-"""Monte-Carlo engine for strong model collapse (spec SMC §8.3).
+"""Monte-Carlo engine for strong model collapse (SMC §8.3).
 
 ``simulate(setting)`` answers the same :class:`~modelcollapse.config.Setting` as
 ``predict(setting)`` by simulation. It draws sufficient statistics (Wishart Gram matrices

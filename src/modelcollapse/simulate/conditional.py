@@ -1,16 +1,16 @@
 """The conditional estimator from sufficient statistics (method ``"conditional"``).
 
-Per seed it draws the design exactly as the ``"sufficient"`` sampler does (spec SMC §8.3):
-the feature space (S, or its triangular factor, for random projections; spec SMC §3.2),
+Per seed it draws the design exactly as the ``"sufficient"`` sampler does (SMC §8.3):
+the feature space (S, or its triangular factor, for random projections; SMC §3.2),
 the Gram matrix G_k ~ Wishart(n_k, Σ_F) of each group by the Bartlett decomposition (or
 the rows F_k of a group smaller than the feature count p), and for the OLS generator the
-Bartlett factor L0 of its Gram G0 = Σ^{1/2}L0L0ᵀΣ^{1/2} (spec SMC §4). It does not draw
+Bartlett factor L0 of its Gram G0 = Σ^{1/2}L0L0ᵀΣ^{1/2} (SMC §4). It does not draw
 w1*, δ or the label noise: it returns the exact expectation of the test error over all
 three given the design (Rao-Blackwellisation), so its mean is the sampled estimator's and
 its variance is only the design's. No theory enters: only the drawn matrices.
 
 Second moments, in Σ's eigenbasis (x-space) and mapped to the features by P (a = P w is
-the best feature-space target, spec SMC eq. (3.1): P = I for the linear model, R⁻ᵀ for
+the best feature-space target, SMC eq. (3.1): P = I for the linear model, R⁻ᵀ for
 m >= d, Σ_F⁻¹SΣ for m < d):
 
 - w1* has energy r²w_j² on direction j with a random sign, so E[w1 w1ᵀ] = diag(r²w_j²) and
@@ -20,12 +20,12 @@ m >= d, Σ_F⁻¹SΣ for m < d):
 - the features miss a residual xᵀw − fᵀa of variance r²(w) = wᵀQw, Q = Σ − ΣFᵀΣ_F⁻¹FΣ,
   independent of f (random projections with m < d; zero otherwise). It is label noise:
   E[r²(w1)] = tr(ΣD1) − ||CᵀRa||² (D1 = E[w1w1ᵀ]), likewise for w2 = w1 + δ, and the
-  test error adds E[r²(w1)] (spec SMC eq. (1.9));
+  test error adds E[r²(w1)] (SMC eq. (1.9));
 - the noise term Fᵀ(noise) given F is N(0, s²G) with s² = σ² + E[r²] (primal form), or
   the noise vector itself, N(0, s²I), in the dual form.
 
 One fit (iterations = 1) in the primal form, with A = Σ_k ω_k G_k/n and M = A + λI: the
-deviation v̂ − a1 = M⁻¹(ω2 G2 δ'/n + Σ_k ω_k u_k/n − λ a1) (spec SMC eq. (8.1)) gives
+deviation v̂ − a1 = M⁻¹(ω2 G2 δ'/n + Σ_k ω_k u_k/n − λ a1) (SMC eq. (8.1)) gives
 
     E[error | design] = tr(W Ω) + E[r²(w1)],   W = M⁻¹ Σ_F M⁻¹,
     Ω = λ²·Ra Raᵀ + (ω2/n)²·G2 Rδ Rδᵀ G2 + (ω1/n)² s1²·G1 + (ω2/n)² s2²·G2,

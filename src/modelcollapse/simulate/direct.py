@@ -1,4 +1,4 @@
-"""Direct Monte-Carlo: sample the n training rows themselves (spec SMC §8.3).
+"""Direct Monte-Carlo: sample the n training rows themselves (SMC §8.3).
 
 The reference the sufficient-statistic sampler is tested against, and the method of choice
 when there are few rows. Rows x ~ N(0, Σ) in Σ's eigenbasis, labels y = xᵀw_k + σξ group
@@ -6,7 +6,7 @@ by group, features Z = X (linear) or Z = XSᵀ with an explicit S (random projec
 ridge on Z: primal (ZᵀZ/n + λI)⁻¹Zᵀy/n when there are at least as many rows as features,
 accumulated over chunks of rows so memory stays bounded at n = 10⁶; dual form
 Zᵀ(ZZᵀ/n + λI)⁻¹y/n otherwise. λ = 0 is the minimum-norm least-squares solution
-(pseudo-inverse, spec SMC §0 item 1). The error is computed exactly from the weights.
+(pseudo-inverse, SMC §0 item 1). The error is computed exactly from the weights.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def direct_errors(setting: Setting, rng: np.random.Generator, ridges: np.ndarray
     if n1 and om1:
         real = [_draw_rows(rng, n1, lam, S, np.tile(w1[:, None], nr), setting.sigma, om1, dual)]
     W = np.tile(w2[:, None], nr)
-    for _ in range(setting.iterations):  # iterations > 1: variant R (spec SMC §5.2)
+    for _ in range(setting.iterations):  # iterations > 1: variant R (SMC §5.2)
         synthetic = []
         if n2 and om2:
             synthetic = [_draw_rows(rng, n2, lam, S, W, setting.sigma, om2, dual)]

@@ -1,9 +1,9 @@
 """Monte-Carlo test error of a :class:`~modelcollapse.config.Setting`, one seed at a time
-(spec SMC §8.3).
+(SMC §8.3).
 
 :func:`simulate_one` is the ``smc`` family's per-seed run, so ``modelcollapse.simulate(setting)``
 is the Monte-Carlo twin of ``predict(setting)``: same configuration object, same conventions
-(spec SMC §0), same ``test_error`` (the excess risk on the real distribution, computed
+(SMC §0), same ``test_error`` (the excess risk on the real distribution, computed
 exactly from the fitted weights; no test set).
 
 Two estimators, each on two designs:
@@ -67,7 +67,7 @@ def estimated_cost(setting: Setting, method: str) -> float:
     """
     d, rp = setting.d, setting.model == "random-projections"
     q = setting.m if rp else d  # features the direct method fits
-    p = min(q, d)  # features after the reduction of spec SMC §3.2
+    p = min(q, d)  # features after the reduction of SMC §3.2
     (n1, om1), (n2, om2) = group_weights(setting)
     groups = [n1] + [n2] * setting.iterations
     rows = sum(groups)

@@ -1,4 +1,4 @@
-"""Algebra shared by the conditional (Rao-Blackwellised) estimators (spec SMC §8.3).
+"""Algebra shared by the conditional (Rao-Blackwellised) estimators (SMC §8.3).
 
 Given the design (the Gram matrices or rows of every group, and S), a ridge fit is linear
 in the labels, hence in the targets and the label noise. The deviation of the final fit

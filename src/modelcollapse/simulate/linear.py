@@ -1,13 +1,13 @@
-"""Ridge regression on Gaussian features, solved from sufficient statistics (spec SMC §0, §8.2).
+"""Ridge regression on Gaussian features, solved from sufficient statistics (SMC §0, §8.2).
 
-Both models reduce to ridge on p Gaussian features f ~ N(0, Σ_F) (spec SMC §3.2): f = x in
+Both models reduce to ridge on p Gaussian features f ~ N(0, Σ_F) (SMC §3.2): f = x in
 Σ's eigenbasis for the linear model, f = Sx (or an equivalent) for random projections. A
 :class:`FeatureSpace` holds a square root C of Σ_F and maps an x-space target w to the best
 feature-space target a and the residual variance r² that the features cannot see; the test
-error of a fit v̂ is then ||v̂ − a1||²_{Σ_F} + r1² (spec SMC eq. (1.9)).
+error of a fit v̂ is then ||v̂ − a1||²_{Σ_F} + r1² (SMC eq. (1.9)).
 
 :func:`ridge_deviation` returns v̂ − a1 for several ridges at once, in the residual form of
-spec SMC eq. (8.1): with A = Σ_k ω_k G_k/n and the label residual
+SMC eq. (8.1): with A = Σ_k ω_k G_k/n and the label residual
 r = Σ_k ω_k (G_k (a_k − a1) + F_kᵀ noise_k)/n,
 
     v̂ − a1 = (A + λI)⁻¹ (r − λ a1),
@@ -47,7 +47,7 @@ class FeatureSpace:
         return self.factor.shape[0]
 
     def project(self, w: np.ndarray) -> tuple[np.ndarray, float]:
-        """Best feature-space target a and residual r² = E[(xᵀw − fᵀa)²] (spec SMC eq. (3.1)).
+        """Best feature-space target a and residual r² = E[(xᵀw − fᵀa)²] (SMC eq. (3.1)).
 
         a = Σ_F⁻¹ F Σ w; the residual is independent of f (Gaussian), so in feature space it
         acts as extra label noise of variance r².
@@ -86,7 +86,7 @@ def ridge_deviation(space: FeatureSpace, groups: Sequence[tuple[GroupDraw, float
 
     ``groups`` holds (draw, weight ω_k, offset a_k − a1) per group of rows; an offset is a
     vector or one column per ridge (iterative mixing). The loss is
-    (1/n) Σ_k ω_k ||F_k v − y_k||² + λ||v||² (spec SMC eq. (1.6); eq. (5.1) when weighted).
+    (1/n) Σ_k ω_k ||F_k v − y_k||² + λ||v||² (SMC eq. (1.6); eq. (5.1) when weighted).
     A ridge of 0 needs as many rows as features in the primal form; with fewer rows the
     dual form gives the minimum-norm interpolator.
     """

@@ -1,14 +1,14 @@
-"""Real and synthetic groups: targets, weights and the OLS generator (spec SMC §0, §4, §5).
+"""Real and synthetic groups: targets, weights and the OLS generator (SMC §0, §4, §5).
 
 - Targets: w1* has energy r²·w_j² on eigen-direction j with random signs; the label shift
   δ ~ N(0, c²Δ) is drawn fresh per seed, Δ from the spectrum's shift profile, so
-  tr(ΣΔ) = 1 and E[δᵀΣδ] = c² (spec SMC eq. (1.5)).
-- OLS generator (spec SMC §4): with ``n0`` set, w2* = ŵ0 is the least-squares fit on n0
+  tr(ΣΔ) = 1 and E[δᵀΣδ] = c² (SMC eq. (1.5)).
+- OLS generator (SMC §4): with ``n0`` set, w2* = ŵ0 is the least-squares fit on n0
   fresh real samples, δ = (X0ᵀX0)⁻¹X0ᵀε0. By the Bartlett decomposition X0ᵀX0 = Σ^{1/2}LLᵀΣ^{1/2}
   and X0ᵀε0 = σΣ^{1/2}Lz, so δ = σΣ^{-1/2}L⁻ᵀz: an O(d²) draw once L is sampled.
 - Weights: the weighted loss (5.1), (1 − α)/n1·Σ_{D1} + α/n2·Σ_{D2}, is the loss
   (1/n)Σ ω_i(·)² with ω = (1 − α)n/n1 on real rows and αn/n2 on synthetic rows.
-- Iterative mixing, variant R (spec SMC §5.2), is run by the samplers: the real group is
+- Iterative mixing, variant R (SMC §5.2), is run by the samplers: the real group is
   kept, and each iteration draws n2 fresh synthetic rows labelled by the previous fit.
 """
 
@@ -24,7 +24,7 @@ from .wishart import bartlett_factor
 def group_weights(setting: Setting) -> tuple[tuple[int, float], tuple[int, float]]:
     """((n1, ω1), (n2, ω2)): rows and loss weights of the real and synthetic groups.
 
-    n2 = round(p2·n) (spec SMC §0 item 6); ω = 1 without ``alpha``, else eq. (5.1).
+    n2 = round(p2·n) (SMC §0 item 6); ω = 1 without ``alpha``, else eq. (5.1).
     """
     n2 = setting.n_synthetic
     n1 = setting.n - n2

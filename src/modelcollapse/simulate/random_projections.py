@@ -1,7 +1,7 @@
-"""Random-projections model f(x) = vᵀSx as ridge on Gaussian features (spec SMC §1.3, §3.2).
+"""Random-projections model f(x) = vᵀSx as ridge on Gaussian features (SMC §1.3, §3.2).
 
-S ∈ R^{m×d} has iid N(0, 1/d) entries (spec SMC §0 item 4). Conditional on S the model is
-the linear model in feature space (spec SMC §3.2), so the sufficient-statistic sampler of
+S ∈ R^{m×d} has iid N(0, 1/d) entries (SMC §0 item 4). Conditional on S the model is
+the linear model in feature space (SMC §3.2), so the sufficient-statistic sampler of
 :mod:`.wishart` applies with p = min(m, d) features:
 
 - m < d: features z = Sx with covariance Σ_S = SΣSᵀ (m×m). A target w splits into
@@ -13,7 +13,7 @@ the linear model in feature space (spec SMC §3.2), so the sufficient-statistic 
   depends on S only through R, and RᵀR = SᵀS ~ Wishart(m, I/d): R = Lᵀ/√d with L the
   Bartlett factor. m enters only through the χ² degrees of freedom, so a draw costs
   O(d³) even for m = 10⁵, and at ridge 0 this is the generalised minimum-norm solution
-  of spec SMC §8.4 (penalty wᵀ(SᵀS)⁻¹w).
+  of SMC §8.4 (penalty wᵀ(SᵀS)⁻¹w).
 """
 
 from __future__ import annotations

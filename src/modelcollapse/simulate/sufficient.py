@@ -1,15 +1,15 @@
 """Monte-Carlo from sufficient statistics: one draw costs the same at n = 10³ and n = 10⁸.
 
-Per seed (spec SMC §8.3, with the data replaced by its sufficient statistics):
+Per seed (SMC §8.3, with the data replaced by its sufficient statistics):
 
 1. targets w1*, w2* (:func:`.mixing.draw_targets`);
 2. the feature space: x itself for the linear model, or the reduction of the
-   random-projections model conditional on S (:mod:`.random_projections`, spec SMC §3.2);
+   random-projections model conditional on S (:mod:`.random_projections`, SMC §3.2);
 3. per group, G_k = F_kᵀF_k ~ Wishart(n_k, Σ_F) and F_kᵀ noise by the Bartlett
    decomposition (:mod:`.wishart`; row sampling for groups smaller than the feature count);
 4. the ridge fit in residual form and the exact test error (:mod:`.linear`).
 
-Iterative mixing (variant R, spec SMC §5.2) keeps the real group's statistics and draws a
+Iterative mixing (variant R, SMC §5.2) keeps the real group's statistics and draws a
 fresh synthetic group per iteration whose target is the previous fit; in feature space that
 target is exact (no residual), so its noise is σ alone.
 """

@@ -1,4 +1,4 @@
-"""Sufficient statistics of Gaussian data, drawn without the data (spec SMC §8.3).
+"""Sufficient statistics of Gaussian data, drawn without the data (SMC §8.3).
 
 Ridge regression sees a group of n Gaussian rows f_i ~ N(0, CCᵀ) (p features) with labels
 y_i = f_iᵀa + s·ξ_i only through the Gram matrix G = FᵀF and the cross term Fᵀy = G a + Fᵀ(sξ).

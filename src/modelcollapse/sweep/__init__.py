@@ -1,4 +1,4 @@
-"""Sweeps, the results store and execution backends (spec SMC §7).
+"""Sweeps, the results store and execution backends (SMC §7).
 
 Data flows one way: a :class:`Sweep` (a grid over the fields of any registered family's
 configuration, from Python or a TOML file) expands into independent tasks, one per

@@ -1,4 +1,4 @@
-"""Execution backends: where the tasks of a sweep run (spec SMC §7, §8.3).
+"""Execution backends: where the tasks of a sweep run (SMC §7, §8.3).
 
 Both backends take a list of :class:`~modelcollapse.sweep.spec.Task` and yield batches of
 :class:`~modelcollapse.sweep.tasks.Outcome` as tasks finish (a batch is everything that

@@ -1,4 +1,4 @@
-"""Run a sweep into the store: skip what is done, show progress, summarise (spec SMC §7)."""
+"""Run a sweep into the store: skip what is done, show progress, summarise (SMC §7)."""
 
 from __future__ import annotations
 

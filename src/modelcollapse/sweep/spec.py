@@ -1,4 +1,4 @@
-"""Declarative sweeps: a study is a set of configurations, each run for K seeds (spec SMC §7).
+"""Declarative sweeps: a study is a set of configurations, each run for K seeds (SMC §7).
 
 A :class:`Sweep` is written in Python (``Sweep.grid(...)``, ``+`` to join blocks) or in a
 TOML file (``Sweep.from_toml``) and expands into independent :class:`Task` objects, one per
@@ -69,7 +69,7 @@ def task_key(family: str, kind: str, method: str, config: Mapping[str, Any], see
 
 @dataclass(frozen=True)
 class Task:
-    """One independent unit of work: a configuration and one seed index (spec SMC §8.3).
+    """One independent unit of work: a configuration and one seed index (SMC §8.3).
 
     ``kind`` is ``"simulate"`` (the family's ``run_one``) or ``"theory"`` (its ``predict``);
     the result depends only on the fields hashed into ``key``.

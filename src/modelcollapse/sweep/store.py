@@ -1,4 +1,4 @@
-"""DuckDB results store: one row per (setting, seed) task, content-addressed (spec SMC §7).
+"""DuckDB results store: one row per (setting, seed) task, content-addressed (SMC §7).
 
 Tables:
 

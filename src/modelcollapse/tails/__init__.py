@@ -1,6 +1,6 @@
-"""A Tale of Tails: the Hutter LLM on Zipf data under AI-generated training data (spec TG §A).
+"""A Tale of Tails: the Hutter LLM on Zipf data under AI-generated training data (TG §A).
 
-One :class:`TailsSetting` per question; :func:`test_error` answers it exactly (spec TG
+One :class:`TailsSetting` per question; :func:`test_error` answers it exactly (TG
 eq. (A.2)) and :func:`simulate` by sufficient-statistic Monte-Carlo. Modules:
 
 - :mod:`.hutter`: the exact evaluator for T up to 1e12 (head sum + analytic tail integral);

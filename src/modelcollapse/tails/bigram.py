@@ -1,10 +1,10 @@
-"""Tailed bigram model and the Hutter++ estimator (spec TG §A.5).
+"""Tailed bigram model and the Hutter++ estimator (TG §A.5).
 
 Data: a context i ~ Zipf(β) (eq. (A.1)); the next token follows p(j | i) ∝ rank_i(j)^(−β_next)
 (eq. (A.21)). Hutter++ estimates q̂(· | i) by the empirical distribution of the tokens seen
 after i; the test error is E = Σ_i p_i · TV(q̂(· | i), p(· | i)) (eq. (A.22)).
 
-Conventions for the [OPEN] points of spec TG §A.5 (all exposed as fields of
+Conventions for the [OPEN] points of TG §A.5 (all exposed as fields of
 :class:`BigramSetting`):
 
 - the context-dependent ranking rank_i is a permutation, and TV is invariant under permuting
@@ -17,7 +17,7 @@ Conventions for the [OPEN] points of spec TG §A.5 (all exposed as fields of
 Exact piece: the expected TV of an empirical estimate from m samples of Zipf(β) follows from
 de Moivre's mean absolute deviation of a binomial, E|X − mp| = 2ν C(m, ν) p^ν (1 − p)^(m−ν+1),
 ν = ⌊mp⌋ + 1, summed over tokens (:func:`expected_tv`); its decay is m^(−min(1−1/β, 1/2))
-(spec TG §A.5, claim 14 of §A.9).
+(TG §A.5, claim 14 of §A.9).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ _CELLS = 1 << 23  # context × vocabulary entries per multinomial block
 
 
 def expected_tv(beta: float, m: float, *, vocab: int | None = None) -> float:
-    """E TV(p̂_m, p) for the empirical law p̂_m of m iid samples of Zipf(β) (spec TG §A.5).
+    """E TV(p̂_m, p) for the empirical law p̂_m of m iid samples of Zipf(β) (TG §A.5).
 
     Tokens j ≤ V (``vocab``, by default well past m^(1/β)) use de Moivre's formula; tokens
     j > V have m p_j < 1, where the formula reduces to E|X/m − p_j| = 2 p_j (1 − p_j)^m, so
@@ -60,7 +60,7 @@ def expected_tv(beta: float, m: float, *, vocab: int | None = None) -> float:
 
 @dataclass(frozen=True)
 class BigramSetting(ConfigBase):
-    """Tailed bigram data and Hutter++ training (spec TG §A.5); [OPEN] choices as fields."""
+    """Tailed bigram data and Hutter++ training (TG §A.5); [OPEN] choices as fields."""
 
     beta: float
     T: float
@@ -106,7 +106,7 @@ class BigramSetting(ConfigBase):
 
 
 def bigram_one(setting: BigramSetting, seed_index: int, base_seed: int = 0) -> float:
-    """Σ_i p_i TV(q̂(· | i), p(· | i)) of Hutter++ for one seed (spec TG eq. (A.22)).
+    """Σ_i p_i TV(q̂(· | i), p(· | i)) of Hutter++ for one seed (TG eq. (A.22)).
 
     Sufficient statistics: context counts are one multinomial over ``contexts`` contexts (plus
     a bucket of unseen-mass contexts); each seen context draws its next-token counts from one

@@ -1,10 +1,10 @@
-"""One configuration type for the Zipf / Hutter-LLM setting of "A Tale of Tails" (spec TG §A).
+"""One configuration type for the Zipf / Hutter-LLM setting of "A Tale of Tails" (TG §A).
 
 A :class:`TailsSetting` says how the T training samples of the downstream Hutter model are
-produced from real Zipf(β) data (spec TG eq. (A.1)); ``modelcollapse.tails.test_error``
+produced from real Zipf(β) data (TG eq. (A.1)); ``modelcollapse.tails.test_error``
 answers it exactly and ``modelcollapse.tails.simulate`` by Monte-Carlo.
 
-Conventions (choices where the spec is [OPEN], spec TG §C):
+Conventions (choices where the spec is [OPEN], TG §C):
 
 - At most one AI-data transform: ``k`` (top-k tail cut, eq. (A.5)), ``top_p`` (nucleus cut,
   eq. (A.11)), ``temperature`` (tail narrowing β' = β/τ, eq. (A.6)) or ``T0`` (a finite-sample
@@ -14,7 +14,7 @@ Conventions (choices where the spec is [OPEN], spec TG §C):
   "shifted scaling" case of eq. (A.16)). The mechanism between generations must be named:
   ``"A"`` resample the previous empirical distribution, ``"B"`` keep the previously seen
   support with p-proportional weights, ``"C"`` draw inputs from p and label them with the
-  previous model (spec TG §A.3).
+  previous model (TG §A.3).
 - ``T0`` alone is one generation; its mechanism defaults to ``"B"``, which is literally the
   tail cut of paper eq. 6 (the generator cannot produce what it never saw).
 - ``temperature`` with ``generations`` compounds the narrowing, β^(n) = β/τ^n (eq. (A.17));
@@ -89,7 +89,7 @@ class TailsSetting(ConfigBase):
         if self.temperature is not None:
             if self.mechanism is not None:
                 raise ValueError("mechanism: temperature narrowing compounds without a finite-sample "
-                                 "mechanism (spec TG eq. (A.17)); drop --mechanism or use --T0")
+                                 "mechanism (TG eq. (A.17)); drop --mechanism or use --T0")
             if self.pi > 0:
                 raise ValueError("pi: mixing is implemented for tail cuts (k, top_p) and "
                                  "finite-sample generations (T0), not for temperature")
@@ -105,7 +105,7 @@ class TailsSetting(ConfigBase):
             set_("mechanism", self.mechanism or "B")
         if self.generations > 0:
             if self.mechanism is None:
-                raise ValueError("mechanism: choose A, B or C when generations >= 1 (spec TG §A.3)")
+                raise ValueError("mechanism: choose A, B or C when generations >= 1 (TG §A.3)")
             if self.mechanism == "C" and self.pi > 0:
                 raise ValueError("pi: mixing clean data is not defined under mechanism C (the "
                                  "downstream model would see conflicting labels); use A or B")
@@ -114,7 +114,7 @@ class TailsSetting(ConfigBase):
 
     @property
     def c(self) -> float:
-        """Clean exponent c = 1 − 1/β (spec TG eq. (A.3))."""
+        """Clean exponent c = 1 − 1/β (TG eq. (A.3))."""
         return 1.0 - 1.0 / self.beta
 
     @property

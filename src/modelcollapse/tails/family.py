@@ -1,6 +1,6 @@
-"""The families of "A Tale of Tails" (spec TG Part A): the Hutter LLM on Zipf data, the
+"""The families of "A Tale of Tails" (TG Part A): the Hutter LLM on Zipf data, the
 tailed bigram model with Hutter++, the capacity-limited associative memory, and the Hutter
-LLM chain under the workflows of spec WF §4 (replace, accumulate, mix)."""
+LLM chain under the workflows of WF §4 (replace, accumulate, mix)."""
 
 from ..family import Family, register
 from .bigram import BigramSetting, bigram_one

@@ -1,6 +1,6 @@
-"""Exact expected test error of the Hutter LLM on Zipf data (spec TG §A.2, §A.8).
+"""Exact expected test error of the Hutter LLM on Zipf data (TG §A.2, §A.8).
 
-Items i = 1, 2, ... have real probabilities p_i = i^(-β)/ζ(β) (spec TG eq. (A.1)). The Hutter
+Items i = 1, 2, ... have real probabilities p_i = i^(-β)/ζ(β) (TG eq. (A.1)). The Hutter
 LLM answers item i correctly iff it saw i in training, so its expected test error is
 
     E(T) = Σ_i p_i · P(i unseen by a model trained on T samples)                         (A.2)
@@ -69,7 +69,7 @@ _UNIT_WEIGHTS = np.tile(_GL_W / (2 * _PANELS), _PANELS)
 
 
 def zipf_norm(beta: float) -> float:
-    """A = 1/ζ(β), so that p_i = A i^(-β) (spec TG eq. (A.1))."""
+    """A = 1/ζ(β), so that p_i = A i^(-β) (TG eq. (A.1))."""
     return 1.0 / float(special.zeta(beta))
 
 
@@ -100,7 +100,7 @@ def power(base: np.ndarray, exponent: Any) -> np.ndarray:
 
 
 def hutter_error(p: Any, q: Any, T: Any, unseen_mass: float = 0.0) -> np.ndarray:
-    """Σ_i p_i (1 − q_i)^T + unseen_mass for explicit finite arrays p, q (spec TG eq. (A.2)).
+    """Σ_i p_i (1 − q_i)^T + unseen_mass for explicit finite arrays p, q (TG eq. (A.2)).
 
     ``unseen_mass`` is test mass on items the training law never produces. Vectorised over T.
     """
@@ -117,7 +117,7 @@ def hutter_error(p: Any, q: Any, T: Any, unseen_mass: float = 0.0) -> np.ndarray
 
 def expected_error(beta: float, unseen: Unseen, T: Any, *, cuts: Sequence[float] = (),
                    head: int = HEAD) -> np.ndarray:
-    """E(T) = Σ_i p_i · unseen(p_i, T) over all items i ≥ 1 (spec TG eq. (A.2), recipe §A.8).
+    """E(T) = Σ_i p_i · unseen(p_i, T) over all items i ≥ 1 (TG eq. (A.2), recipe §A.8).
 
     ``cuts`` lists indices k after which ``unseen`` jumps (it must compare p with
     :func:`cut_threshold`); the tail integral is split there. See the module docstring for
@@ -158,5 +158,5 @@ def _tail_integral(beta: float, unseen: Unseen, Ts: np.ndarray, cuts: Sequence[f
 
 
 def clean_error(beta: float, T: Any) -> np.ndarray:
-    """Clean Hutter error Σ_i p_i (1 − p_i)^T (spec TG eqs. (A.2)–(A.3), q = p)."""
+    """Clean Hutter error Σ_i p_i (1 − p_i)^T (TG eqs. (A.2)–(A.3), q = p)."""
     return expected_error(beta, lambda p, t: power(p, t), T)

@@ -1,8 +1,8 @@
-"""Capacity-limited associative memory and the triplet scaling law (spec TG §A.6).
+"""Capacity-limited associative memory and the triplet scaling law (TG §A.6).
 
 Cabannes, Dohmatob & Bietti (2023): inputs i and outputs j get random embeddings e_i, u_j in
 R^d; the memory is W = Σ_i q(i) u_{f*(i)} e_iᵀ built from T training samples, and it answers
-f̂(i) = argmax_j u_jᵀ W e_i (spec TG eq. (A.23)). The test error is Σ_i p_i 1[f̂(i) ≠ f*(i)]
+f̂(i) = argmax_j u_jᵀ W e_i (TG eq. (A.23)). The test error is Σ_i p_i 1[f̂(i) ≠ f*(i)]
 with p = Zipf(β). The triplet law (eq. (A.24), form [OPEN]) reads
 E ≍ T^(−c) + d^(−c_q) + k^(−(β−1)) for sample size T, capacity d and AI tail cut k.
 
@@ -14,7 +14,7 @@ Conventions for the [OPEN] points (fields of :class:`MemorySetting`):
   (1[i among the d most frequent seen items], Cabannes et al.'s thresholding);
 - labels f*(i) are iid uniform over ``outputs`` classes;
 - every item gets the memory's answer (unstored items are right by chance, ≈ 1/outputs), so
-  as d → ∞ the error tends to the Hutter LLM's (spec TG §A.2) times (1 − 1/outputs).
+  as d → ∞ the error tends to the Hutter LLM's (TG §A.2) times (1 − 1/outputs).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ EMBEDDINGS: tuple[str, ...] = ("sphere", "gaussian")
 
 @dataclass(frozen=True)
 class MemorySetting(ConfigBase):
-    """Associative memory of capacity d on Zipf(β) inputs (spec TG §A.6)."""
+    """Associative memory of capacity d on Zipf(β) inputs (TG §A.6)."""
 
     beta: float
     T: float
@@ -73,7 +73,7 @@ def _embed(rng: np.random.Generator, n: int, d: int, kind: str) -> np.ndarray:
 
 def memory_one(setting: MemorySetting, seed_index: int, base_seed: int = 0) -> float:
     """One seed's draw of embeddings, labels and T training samples; returns
-    Σ_i p_i 1[f̂(i) ≠ f*(i)] (spec TG §A.6).
+    Σ_i p_i 1[f̂(i) ≠ f*(i)] (TG §A.6).
 
     Items beyond ``items`` are never stored and count as errors (their mass is the Zipf tail).
     Training draws come from p, cut to its top k items if ``k`` is set (eq. (A.5)).

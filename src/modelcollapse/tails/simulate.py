@@ -1,9 +1,9 @@
-"""Monte-Carlo of the Hutter LLM by sufficient statistics (spec TG §A.8, §A.7.1).
+"""Monte-Carlo of the Hutter LLM by sufficient statistics (TG §A.8, §A.7.1).
 
 The Hutter LLM only needs to know *which* items it saw, so a training set of T samples is one
 multinomial count vector over the support, never a list of T tokens: T = 1e9 costs one
 multinomial draw over ~1e6 items (well under a second). Generation chains (mechanisms A, B, C
-of spec TG §A.3) are simulated literally, one multinomial per generation, sparse where the
+of TG §A.3) are simulated literally, one multinomial per generation, sparse where the
 previous generation's support is.
 
 Truncation. The multinomial runs over the first N items plus one bucket holding the training

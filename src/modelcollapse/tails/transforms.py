@@ -1,14 +1,14 @@
-"""AI-data training laws and the exact test error of a :class:`TailsSetting` (spec TG §A.3–§A.4).
+"""AI-data training laws and the exact test error of a :class:`TailsSetting` (TG §A.3–§A.4).
 
 Each law is returned as an ``unseen(p, T)`` function (see :mod:`.hutter`): the probability that
 an item of real probability p is missing from T downstream training samples.
 
-- tail cut, top-k: q ∝ p·1[i ≤ k] (spec TG eq. (A.5));
+- tail cut, top-k: q ∝ p·1[i ≤ k] (TG eq. (A.5));
 - tail cut, top-p: the smallest head of mass ≥ P (eq. (A.11)), found exactly with Hurwitz ζ;
 - tail narrowing: q = Zipf(β'), β' = β/τ for temperature τ (eq. (A.6)), compounded to β/τ^n
   over n generations (eq. (A.17));
 - mixing: r = (1 − π) q + π p (eq. (A.19)); tail acquisition r = (1 − π) q_k + π p_tail (A.18);
-- finite-sample generator chains, mechanisms A, B, C (spec TG §A.3, eqs. (A.10), (A.15)).
+- finite-sample generator chains, mechanisms A, B, C (TG §A.3, eqs. (A.10), (A.15)).
 
 Generation chains ([OPEN] in the spec; these are this package's derivations):
 
@@ -24,7 +24,7 @@ Generation chains ([OPEN] in the spec; these are this package's derivations):
   Poisson(previous count), so with φ_1 = s and φ_{m+1} = exp(φ_m − 1),
   P(unseen) = (1 − p (1 − φ_n))^{T0} (1 − πp)^T, s = (1 − 1/T0)^{T(1−π)}.
   Exact for n = 1 as T → ∞; for large n, 1 − φ_n ≈ 2/n, i.e. items with T0 p ≲ n/2 are lost,
-  the neutral-drift heuristic of spec TG §A.3.
+  the neutral-drift heuristic of TG §A.3.
 Both approximations are checked against Monte-Carlo in ``tests/tails/test_simulate.py``.
 """
 
@@ -48,12 +48,12 @@ class TrainingLaw:
     cuts: tuple[float, ...] = ()
 
     def error(self, beta: float, T: Any) -> np.ndarray:
-        """Exact expected test error at each T (spec TG eq. (A.2))."""
+        """Exact expected test error at each T (TG eq. (A.2))."""
         return expected_error(beta, self.unseen, T, cuts=self.cuts)
 
 
 def top_p_cut(beta: float, top_p: Any) -> np.ndarray | int:
-    """Nucleus cut: smallest k with Σ_{i≤k} p_i ≥ P, i.e. tail mass ≤ 1 − P (spec TG eq. (A.11)).
+    """Nucleus cut: smallest k with Σ_{i≤k} p_i ≥ P, i.e. tail mass ≤ 1 − P (TG eq. (A.11)).
 
     Exact integer search on the Hurwitz-ζ tail mass, vectorised over P.
     """
@@ -98,7 +98,7 @@ def narrowing_law(beta: float, beta_prime: float) -> TrainingLaw:
 
 
 def tail_acquisition_law(beta: float, k: float, k_prime: float, pi: float) -> TrainingLaw:
-    """(1 − π) q_k + π p_tail with p_tail ∝ p·1[i > k'] (spec TG eq. (A.18), §A.4.1)."""
+    """(1 − π) q_k + π p_tail with p_tail ∝ p·1[i > k'] (TG eq. (A.18), §A.4.1)."""
     head_mass, deep_mass = 1.0 - tail_mass(beta, k), tail_mass(beta, k_prime)
     t_k, t_kp = cut_threshold(beta, k), cut_threshold(beta, k_prime)
 
@@ -112,7 +112,7 @@ def tail_acquisition_law(beta: float, k: float, k_prime: float, pi: float) -> Tr
 def chain_law(beta: float, mechanism: str, n: int, T0: float, pi: float = 0.0) -> TrainingLaw:
     """n generators of T0 samples each under mechanism A, B or C, then T downstream samples.
 
-    See the module docstring for each mechanism's formula (spec TG §A.3, eqs. (A.10), (A.15)).
+    See the module docstring for each mechanism's formula (TG §A.3, eqs. (A.10), (A.15)).
     """
     n = int(check_number("generations", n, low=1, integer=True))
     if mechanism == "C":
@@ -175,10 +175,10 @@ def training_law(setting: TailsSetting, T0: float | None = None) -> TrainingLaw:
 
 
 def test_error(setting: TailsSetting, T: Any = None) -> np.ndarray | float:
-    """Exact expected test error of the Hutter LLM for ``setting`` (spec TG eq. (A.2)).
+    """Exact expected test error of the Hutter LLM for ``setting`` (TG eq. (A.2)).
 
     ``T`` (scalar or array) overrides ``setting.T``; when the setting has generations and
-    ``T0=None``, every generator uses T0 = T (shifted scaling, spec TG eq. (A.16)).
+    ``T0=None``, every generator uses T0 = T (shifted scaling, TG eq. (A.16)).
 
     >>> round(float(test_error(TailsSetting(beta=2.0, T=1e9, k=100))), 5)
     0.00605
@@ -196,7 +196,7 @@ test_error.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
 def plateau(setting: TailsSetting) -> float:
-    """lim_{T→∞} of the test error for a tail cut: Σ_{i>k} p_i (spec TG eq. (A.8))."""
+    """lim_{T→∞} of the test error for a tail cut: Σ_{i>k} p_i (TG eq. (A.8))."""
     if setting.pi > 0:
         return 0.0
     k = cut_index(setting)

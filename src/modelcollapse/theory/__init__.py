@@ -1,4 +1,4 @@
-"""Deterministic equivalents for strong model collapse (spec SMC §2–§6).
+"""Deterministic equivalents for strong model collapse (SMC §2–§6).
 
 The public surface: :func:`predict` for any :class:`~modelcollapse.config.Setting` (and grids
 of them), plus the closed forms and helpers each module documents.

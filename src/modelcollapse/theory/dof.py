@@ -1,9 +1,9 @@
-"""Degrees of freedom df1, df2 and the κ fixed point (spec SMC §2.1, eqs. (2.1)–(2.3)).
+"""Degrees of freedom df1, df2 and the κ fixed point (SMC §2.1, eqs. (2.1)–(2.3)).
 
 All functions are vectorised over the evaluation points (κ, n, λ arrays broadcast together)
 and take the spectrum as eigenvalue groups with multiplicities, so one call serves a whole
 figure. The root-finder is a safeguarded Newton iteration in log κ with analytic
-derivatives and a bisection fallback inside a proven bracket (spec SMC §8.3).
+derivatives and a bisection fallback inside a proven bracket (SMC §8.3).
 
 Cost model (a dense grid is 10⁴ distinct fixed points against ~2400 eigenvalue groups at
 d = 10⁶): every spectral sum is a pass over a (points × groups) array, so the κ solver is
@@ -176,14 +176,14 @@ def spectral_sums(t: np.ndarray, spectrum: Spectrum, weights: np.ndarray,
 
 
 def df1(t: np.ndarray | float, spectrum: Spectrum) -> np.ndarray:
-    """df1(t; Σ) = tr[Σ(Σ + tI)⁻¹] (spec SMC eq. (2.1))."""
+    """df1(t; Σ) = tr[Σ(Σ + tI)⁻¹] (SMC eq. (2.1))."""
     t = np.asarray(t, dtype=float)
     s1, _ = spectral_sums(t.ravel(), spectrum, spectrum.multiplicities[:, None])
     return s1[:, 0].reshape(t.shape)
 
 
 def df2(t: np.ndarray | float, spectrum: Spectrum) -> np.ndarray:
-    """df2(t; Σ) = tr[Σ²(Σ + tI)⁻²] (spec SMC eq. (2.1))."""
+    """df2(t; Σ) = tr[Σ²(Σ + tI)⁻²] (SMC eq. (2.1))."""
     t = np.asarray(t, dtype=float)
     _, s2 = spectral_sums(t.ravel(), spectrum, spectrum.multiplicities[:, None])
     return s2[:, 0].reshape(t.shape)
@@ -436,7 +436,7 @@ def solve_kappa_sums(n: np.ndarray, ridge: np.ndarray, spectrum: Spectrum, wf: n
 
 
 def solve_kappa(n: np.ndarray | float, ridge: np.ndarray | float, spectrum: Spectrum) -> np.ndarray:
-    """κ(λ, n; Σ): the non-negative root of κ − λ = κ·df1(κ)/n (spec SMC eq. (2.2)).
+    """κ(λ, n; Σ): the non-negative root of κ − λ = κ·df1(κ)/n (SMC eq. (2.2)).
 
     Solved as g(κ) = 1 − λ/κ − df1(κ)/n = 0, g increasing, by safeguarded Newton in log κ
     inside the bracket of :func:`_kappa_bracket`, from the table start of

@@ -1,9 +1,9 @@
-"""Weighted and iterative mixing of real and synthetic data (spec SMC §5).
+"""Weighted and iterative mixing of real and synthetic data (SMC §5).
 
 Weighted mixing (eq. (5.1)) is solved exactly at finite φ: weighting the rows of group k by
 ω_k is ordinary ridge on rows scaled by sqrt(ω_k), i.e. the two-source problem of §2.3 with
 C_k = ω_k Σ and noise ω_k σ² (our reduction; the test metric stays Σ). The leading-order
-forms (5.2)–(5.3) are given too. Iterative mixing uses variant R (spec SMC §5.2, the
+forms (5.2)–(5.3) are given too. Iterative mixing uses variant R (SMC §5.2, the
 toolkit's convention: a fixed real set reused at every iteration), exactly at finite φ
 (:func:`iterative_mixing_finite`) and in its small-φ form (5.4)–(5.7), its leading order.
 """
@@ -26,7 +26,7 @@ _MAX_ITER = 100_000
 
 
 def weighted_mixing_leading_order(phi: Any, alpha: Any, p2: Any, c2: Any, sigma: Any) -> np.ndarray:
-    """E(α) ≈ σ²φ[(1 − α)²/p1 + α²/p2] + α²c² (spec SMC eq. (5.2); isotropic, λ -> 0, φ -> 0)."""
+    """E(α) ≈ σ²φ[(1 − α)²/p1 + α²/p2] + α²c² (SMC eq. (5.2); isotropic, λ -> 0, φ -> 0)."""
     phi, alpha, p2, c2, sigma = (np.asarray(a, dtype=float) for a in (phi, alpha, p2, c2, sigma))
     with np.errstate(divide="ignore", invalid="ignore"):
         real = np.where(alpha < 1, (1 - alpha) ** 2 / (1 - p2), 0.0)
@@ -35,7 +35,7 @@ def weighted_mixing_leading_order(phi: Any, alpha: Any, p2: Any, c2: Any, sigma:
 
 
 def optimal_weight(phi: Any, p2: Any, c2: Any, sigma: Any) -> np.ndarray:
-    """α* = σ²φp2/(σ²φ + p1p2c²), the minimiser of (5.2) (spec SMC eq. (5.3))."""
+    """α* = σ²φp2/(σ²φ + p1p2c²), the minimiser of (5.2) (SMC eq. (5.3))."""
     phi, p2, c2, sigma = (np.asarray(a, dtype=float) for a in (phi, p2, c2, sigma))
     return sigma**2 * phi * p2 / (sigma**2 * phi + (1 - p2) * p2 * c2)
 
@@ -55,7 +55,7 @@ def weighted_mixing_exact(setting: Setting) -> float:
 
 
 def iterative_mixing_small_phi(t: Any, phi: Any, p2: Any, c0_2: Any, sigma: Any) -> np.ndarray:
-    """E_t ≈ (σ²φ/p1)(1 − p2^t)² + p2^{2t}c0² + σ²p2φ(1 − p2^{2t})/(1 − p2²) (spec SMC eq. (5.4)).
+    """E_t ≈ (σ²φ/p1)(1 − p2^t)² + p2^{2t}c0² + σ²p2φ(1 − p2^{2t})/(1 − p2²) (SMC eq. (5.4)).
 
     Variant R: a fixed real set of p1·n rows, and at each iteration p2·n fresh inputs
     labelled by the previous model; isotropic OLS, leading order in φ. p2 < 1.
@@ -81,7 +81,7 @@ def iterative_mixing_finite(setting: Setting, iterations: int | None = None) -> 
     n2 fresh synthetic rows (Gram G), so u_t = ŵ_t − ŵ_R follows u_t = P_t u_{t−1} + η_t with
     P_t = (A + G_t)⁻¹G_t, i.i.d. given the real rows. In A's eigenbasis (eigenvalues a_i, a
     generalised ridge whose penalty is the real data), the deterministic equivalent of
-    spec SMC eqs. (2.8)–(2.11) with ridge matrix A gives, with s = n2/(1 + e),
+    SMC eqs. (2.8)–(2.11) with ridge matrix A gives, with s = n2/(1 + e),
     e = Σ_i 1/(a_i + s):
 
     - E[P] = diag(m), m_i = s/(a_i + s);
@@ -130,13 +130,13 @@ def iterative_mixing_finite(setting: Setting, iterations: int | None = None) -> 
 
 
 def iterative_mixing_limit(phi: Any, p2: Any, sigma: Any) -> np.ndarray:
-    """E_∞ = σ²φ(1 + 2p2)/(p1(1 + p2)) (spec SMC eq. (5.6)); (8/3)σ²φ at p2 = 1/2."""
+    """E_∞ = σ²φ(1 + 2p2)/(p1(1 + p2)) (SMC eq. (5.6)); (8/3)σ²φ at p2 = 1/2."""
     phi, p2, sigma = (np.asarray(a, dtype=float) for a in (phi, p2, sigma))
     return sigma**2 * phi * (1 + 2 * p2) / ((1 - p2) * (1 + p2))
 
 
 def variant_f_limit(phi: Any, p2: Any, sigma: Any) -> np.ndarray:
-    """Fixed point with fresh real data each iteration, "variant F" (spec SMC eq. (5.7))."""
+    """Fixed point with fresh real data each iteration, "variant F" (SMC eq. (5.7))."""
     phi, p2, sigma = (np.asarray(a, dtype=float) for a in (phi, p2, sigma))
     a = phi / (1 - phi)
     return sigma**2 * a / (1 - p2**2 - (1 - p2) * p2 * a)
@@ -158,7 +158,7 @@ def weighted_mixing_error(setting: Setting, **axes: Any) -> Prediction:
     bias = weighted_mixing_exact(setting.replace(c2=0.0, n0=None, sigma=0.0))
     return Prediction(total, bias, clean - bias, total - clean, None, None, None,
                       method="weighted mixing: two-source equivalent with C_k = w_k Sigma "
-                             "(spec SMC §2.3, §5.1)")
+                             "(SMC §2.3, §5.1)")
 
 
 def iterative_mixing_error(setting: Setting, **axes: Any) -> Prediction:
@@ -170,5 +170,5 @@ def iterative_mixing_error(setting: Setting, **axes: Any) -> Prediction:
     total = float(iterative_mixing_finite(setting)[-1])
     return Prediction(total, None, None, None, None, None, None,
                       method="iterative mixing variant R at finite phi: deterministic "
-                             "equivalent with the real rows as a generalised ridge (spec SMC "
+                             "equivalent with the real rows as a generalised ridge (SMC "
                              "§5.2; the small-phi form (5.4) is its leading order)")

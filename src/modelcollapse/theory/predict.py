@@ -57,7 +57,7 @@ def _grid_values(setting: Setting, axes: dict[str, Any]) -> dict[str, np.ndarray
 
 
 def predict(setting: Setting, **axes: Any) -> Prediction:
-    """Deterministic equivalent of the test error for ``setting`` (spec SMC §2–§5).
+    """Deterministic equivalent of the test error for ``setting`` (SMC §2–§5).
 
     Dispatch: isotropic linear ridge uses the closed forms (2.13)–(2.15); any other
     spectrum the general solver of §2.2; random projections the two-level solver of
@@ -81,7 +81,7 @@ def predict(setting: Setting, **axes: Any) -> Prediction:
     n, p2, c2, sigma, ridge, r2, *m = np.broadcast_arrays(
         v["n"], v["p2"], c2_v, v["sigma"], v["ridge"], v["r2"], *([v["m"]] if rp else []))
     shape = n.shape
-    if setting.n0 is not None:  # c² follows σ through the generator (spec SMC eq. (4.2))
+    if setting.n0 is not None:  # c² follows σ through the generator (SMC eq. (4.2))
         c2 = ols_generator_c2(d, setting.n0, sigma)
 
     if not rp and spectrum.is_isotropic:
@@ -92,7 +92,7 @@ def predict(setting: Setting, **axes: Any) -> Prediction:
         out = {k: iso[k] for k in ("test_error", "bias", "variance", "synthetic_penalty")}
         extra = {"kappa": kappa, "df1": d / (1 + iso["kappa"]), "df2": d / (1 + iso["kappa"]) ** 2,
                  "mu": None}
-        method = "isotropic closed form, spec SMC eqs. (2.13)-(2.15)"
+        method = "isotropic closed form, SMC eqs. (2.13)-(2.15)"
     else:
         keys = [n.ravel(), ridge.ravel()] + ([m[0].ravel()] if rp else [])
         uniq, inverse = _unique_rows(keys)
@@ -107,7 +107,7 @@ def predict(setting: Setting, **axes: Any) -> Prediction:
         out = {"test_error": total, "bias": bias, "variance": var, "synthetic_penalty": zeta}
         extra = {"kappa": t["kappa"], "df1": t["df1"], "df2": t["df2"], "mu": t.get("mu")}
         method = ("random projections, two-level deterministic equivalent" if rp
-                  else "general spectrum, spec SMC eqs. (2.4)-(2.5)")
+                  else "general spectrum, SMC eqs. (2.4)-(2.5)")
         if rp and spectrum.is_isotropic:
             fast = ridge == 0
             if np.any(fast):
@@ -120,7 +120,7 @@ def predict(setting: Setting, **axes: Any) -> Prediction:
                 for key, val in (("test_error", E), ("synthetic_penalty", z),
                                  ("variance", variance), ("bias", bias_cf)):
                     out[key] = np.where(fast, val, out[key])
-                method += "; isotropic ridgeless closed forms, spec SMC eqs. (3.5)-(3.9)"
+                method += "; isotropic ridgeless closed forms, SMC eqs. (3.5)-(3.9)"
     note = None
     n_inf = int(np.sum(~np.isfinite(out["test_error"])))
     if n_inf:

@@ -8,7 +8,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Prediction:
-    """Deterministic-equivalent test error and its parts (spec SMC eq. (2.4)).
+    """Deterministic-equivalent test error and its parts (SMC eq. (2.4)).
 
     ``test_error`` = ``bias`` + ``variance`` + ``synthetic_penalty`` (ζ), the excess risk
     on the real distribution (add σ² for the MSE on fresh real data). ``kappa`` solves

@@ -1,13 +1,13 @@
-"""Random-projections model f(x) = v·(Sx), S ∈ R^{m×d} iid N(0, 1/d) (spec SMC §3).
+"""Random-projections model f(x) = v·(Sx), S ∈ R^{m×d} iid N(0, 1/d) (SMC §3).
 
 Two evaluations, cross-checked in tests/theory/test_random_projections.py:
 
 1. :func:`rp_terms`, any spectrum and any ridge λ >= 0, averaged over S deterministically.
-   Conditional on S the model is ridge in z = Sx (spec SMC §3.2). Its mean predictor in
+   Conditional on S the model is ridge in z = Sx (SMC §3.2). Its mean predictor in
    x-space is w̄ = P(w1* + p2·δ) with P = Sᵀ(SΣSᵀ + κ)⁻¹SΣ, and Σ^{1/2}PΣ^{-1/2} =
    Σ̂_m(Σ̂_m + κd/m)⁻¹ where Σ̂_m is the sample covariance of the m rows of SΣ^{1/2}
    rescaled by d. Applying the ridge deterministic equivalent a second time, over S
-   (the "two-level" fixed point; our derivation, spec SMC §0 item 4 leaves the method
+   (the "two-level" fixed point; our derivation, SMC §0 item 4 leaves the method
    open), gives with f = λ_j/(λ_j + μ), g = 1 − f:
 
        κ = μ(m − df1(μ))/d,           1 − λ/κ − df1(μ)/n = 0          (one equation in μ)
@@ -16,11 +16,11 @@ Two evaluations, cross-checked in tests/theory/test_random_projections.py:
        tr[B H] = Σ b f,  tr[B H²] = Σ b (f² + ω f g),  tr[B (I−H)²] = Σ b (g² + ω f g)
 
    which :func:`~modelcollapse.theory.ridge.mixture_error` turns into the test error
-   (spec SMC eq. (2.7) in z-space, i.e. eq. (3.3) averaged over S). κ(μ) is increasing and
+   (SMC eq. (2.7) in z-space, i.e. eq. (3.3) averaged over S). κ(μ) is increasing and
    df1(μ) decreasing, so the equation in μ has one root; it is solved like κ in §2.1.
    The classical model is the case ω = 0, μ = κ.
 
-2. :func:`rp_isotropic_ridgeless`, the four closed forms of spec SMC §3.3, eqs. (3.4)–(3.9).
+2. :func:`rp_isotropic_ridgeless`, the four closed forms of SMC §3.3, eqs. (3.4)–(3.9).
 """
 
 from __future__ import annotations
@@ -79,14 +79,14 @@ def rp_terms(spectrum: Spectrum, n: np.ndarray, ridge: np.ndarray, m: np.ndarray
 
 
 def mp_stieltjes_derivative(y: np.ndarray, z: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """g'(z) for the Marchenko–Pastur law of ratio y (spec SMC eq. (3.4))."""
+    """g'(z) for the Marchenko–Pastur law of ratio y (SMC eq. (3.4))."""
     return -(y * g**2 + g) / (2 * y * z * g + z + y - 1)
 
 
 def rp_isotropic_ridgeless(phi: np.ndarray, psi: np.ndarray, p2: np.ndarray, c2: np.ndarray,
                            sigma: np.ndarray, r2: np.ndarray
                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Isotropic ridgeless random projections, spec SMC §3.3 eqs. (3.5)–(3.9).
+    """Isotropic ridgeless random projections, SMC §3.3 eqs. (3.5)–(3.9).
 
     φ = d/n, ψ = m/n (ψ = inf allowed), γ = ψ/φ. Regimes: (i) m < min(n, d),
     (ii) m >= d and n > d (plain OLS, eq. (2.16)), (iii) n < m < d, (iv) m >= d > n.

@@ -1,6 +1,6 @@
 """Classical ridge on a real/synthetic mixture: deterministic equivalent for any spectrum.
 
-Implements spec SMC §2.2, eqs. (2.4)–(2.7), in the residual form (2.7), which the
+Implements SMC §2.2, eqs. (2.4)–(2.7), in the residual form (2.7), which the
 random-projections model (``random_projections.py``) shares through :func:`mixture_error`.
 The formula depends on w1* and Δ only through the spectrum's target and shift profiles
 (see :class:`~modelcollapse.config.Spectrum`), so it covers any Σ, any w1* and any Δ
@@ -31,7 +31,7 @@ def mixture_error(res_w: np.ndarray, h1: np.ndarray, h2: np.ndarray, D2: np.ndar
     """Test error of a ridge-type fit on a mixture from its spectral functionals.
 
     With H the operator taking a target to the mean fitted predictor (in Σ^{1/2} geometry),
-    res_w = tr[B_w(I − H)²]/r², h1 = tr[B_Δ H]/c², h2 = tr[B_Δ H²]/c², spec SMC eq. (2.7)
+    res_w = tr[B_w(I − H)²]/r², h1 = tr[B_Δ H]/c², h2 = tr[B_Δ H²]/c², SMC eq. (2.7)
     reads: the squared Σ-distance of w̄ = H(w1* + p2·δ) from w1*, plus D2/(1 − D2) times the
     mean residual variance of the training labels around w̄ (real rows σ² + ||w1* − w̄||²_Σ,
     synthetic rows σ² + ||w2* − w̄||²_Σ):
@@ -56,14 +56,14 @@ def mixture_error(res_w: np.ndarray, h1: np.ndarray, h2: np.ndarray, D2: np.ndar
 
 
 def linear_terms(spectrum: Spectrum, n: np.ndarray, ridge: np.ndarray) -> dict[str, np.ndarray]:
-    """κ, df1, df2 and the spectral functionals of classical ridge (spec SMC §2.1–§2.2).
+    """κ, df1, df2 and the spectral functionals of classical ridge (SMC §2.1–§2.2).
 
     H = Σ(Σ + κI)⁻¹ with κ from eq. (2.2), so res_w = κ²·w1*ᵀΣ(Σ+κ)⁻²w1*/r²,
     h1 = tr[ΔΣ²(Σ+κ)⁻¹]/c², h2 = tr[ΔΣ³(Σ+κ)⁻²]/c² and D2 = df2(κ)/n (eq. (2.3)).
     ``n`` and ``ridge`` are flat arrays of equal length.
     """
     # Columns (multiplicities, shift) for f and f², the signal for g²: the solver's
-    # accepting evaluation yields them with κ (spec SMC §2.1), so no separate pass.
+    # accepting evaluation yields them with κ (SMC §2.1), so no separate pass.
     w = profile_weights(spectrum)
     kappa, (s_f, s_ff, s_gg) = solve_kappa_sums(n, ridge, spectrum, w[:, [0, 2]], w[:, [0, 2]],
                                                 w[:, [1]])

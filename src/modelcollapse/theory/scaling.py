@@ -1,4 +1,4 @@
-"""Scaling-law consequences: error-vs-n curves, their floor and power-law rates (spec SMC §6).
+"""Scaling-law consequences: error-vs-n curves, their floor and power-law rates (SMC §6).
 
 ``scaling_curve`` evaluates the deterministic equivalent along n for any Setting;
 ``floor_value`` is its n -> infinity limit at fixed d; the rate helpers give the exponents
@@ -22,7 +22,7 @@ def scaling_curve(setting: Setting, n: Any) -> np.ndarray:
 
 
 def floor_value(setting: Setting) -> float:
-    """lim_{n->inf} E_test at fixed d for the linear model (spec SMC eqs. (2.19)–(2.20)).
+    """lim_{n->inf} E_test at fixed d for the linear model (SMC eqs. (2.19)–(2.20)).
 
     As n -> infinity, κ -> λ and D2 -> 0, so E -> λ²·w1*ᵀΣ(Σ+λ)⁻²w1* + p2²·tr(ΔΣ³(Σ+λ)⁻²);
     at λ = 0 this is p2²c² ("strong model collapse": no amount of data removes it).
@@ -38,7 +38,7 @@ def floor_value(setting: Setting) -> float:
 
 
 def clean_rate(beta: float, source: float) -> float:
-    """Exponent of the tuned-ridge clean error n^(-2βr/(2βr+1)) (spec SMC §6, eq. (6.2))."""
+    """Exponent of the tuned-ridge clean error n^(-2βr/(2βr+1)) (SMC §6, eq. (6.2))."""
     return 2 * beta * source / (2 * beta * source + 1)
 
 

@@ -1,4 +1,4 @@
-"""General two-source ridge: Σ1 ≠ Σ2, σ1 ≠ σ2, fixed w1*, w2* (spec SMC §2.3, eqs. (2.8)–(2.12)).
+"""General two-source ridge: Σ1 ≠ Σ2, σ1 ≠ σ2, fixed w1*, w2* (SMC §2.3, eqs. (2.8)–(2.12)).
 
 Matrices may be given in full (d×d) or, when all of them are diagonal in one basis, as
 1-d arrays of their diagonals; the second form costs O(d) per iteration instead of O(d³)
@@ -44,7 +44,7 @@ def two_source_error(C1: np.ndarray, C2: np.ndarray, w1: np.ndarray, n: float, p
     """Deterministic-equivalent test error ||ŵ − w1*||²_A, A = Σ1 by default (eq. (2.11)).
 
     1. (e1, e2) solve R̄ = (λI + Σ_k p_k C_k/(1 + e_k))⁻¹, e_k = tr(C_k R̄)/n (eq. (2.8)),
-       by the damped iteration e ← (e + tr(C R̄)/n)/2 of spec SMC §8.3;
+       by the damped iteration e ← (e + tr(C R̄)/n)/2 of SMC §8.3;
     2. w̄ − w1* = R̄[p2 C2 δ/(1 + e2) − λ w1*] (eq. (2.9));
     3. τ solves τ_k(1 + e_k)² − Σ_j p_j b_kj τ_j = a_k (eq. (2.10));
     4. E = (w̄−w1*)ᵀA(w̄−w1*) + Σ_k p_k τ_k[σ_k² + (w_k* − w̄)ᵀC_k(w_k* − w̄)] (eq. (2.11)).

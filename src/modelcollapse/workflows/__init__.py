@@ -1,4 +1,4 @@
-"""Data workflows over generations (spec WF): what each generation trains on when the
+"""Data workflows over generations (WF): what each generation trains on when the
 previous one labels (or generates) its data: replace, accumulate, accumulate-subsample,
 mix with fresh real data, or verify.
 

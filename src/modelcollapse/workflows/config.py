@@ -1,4 +1,4 @@
-"""One configuration type for the regression chain under a data workflow (spec WF §1, §5).
+"""One configuration type for the regression chain under a data workflow (WF §1, §5).
 
 A :class:`WorkflowSetting` is answered by theory (:func:`~.theory.predict_workflow`, where
 a law exists) and by one Monte-Carlo chain per seed (:func:`~.simulate.workflow_one`).
@@ -26,7 +26,7 @@ INF = "inf"
 
 @dataclass(frozen=True)
 class WorkflowSetting(ConfigBase):
-    """A chain of ridge fits, generation k labelling the data of generation k + 1 (spec WF §1).
+    """A chain of ridge fits, generation k labelling the data of generation k + 1 (WF §1).
 
     - ``d``: input dimension; x ~ N(0, Σ), Σ from ``spectrum`` (``"isotropic"``,
       ``"power:BETA"``, ``"power:BETA:source=R"`` or a :class:`~modelcollapse.config.Spectrum`);
@@ -34,7 +34,7 @@ class WorkflowSetting(ConfigBase):
       direction when isotropic) and the spectrum's energy profile.
     - ``T``: rows per block; generation 0 fits one block of T real rows.
     - ``generations`` = G >= 0; the chain reports generations 0..G.
-    - ``workflow``: what generation k >= 1 trains on (spec WF §1): ``replace`` (one fresh
+    - ``workflow``: what generation k >= 1 trains on (WF §1): ``replace`` (one fresh
       block labelled by ŵ_{k-1}), ``accumulate`` (every block so far), ``accumulate-subsample``
       (T rows drawn without replacement from every block so far), ``mix`` (round(πT) fresh
       real rows and T - round(πT) fresh rows labelled by ŵ_{k-1}; needs ``pi``) or

@@ -1,4 +1,4 @@
-"""What every simulated chain of spec WF §1 shares: the target, rows, the ridge fit and the
+"""What every simulated chain of WF §1 shares: the target, rows, the ridge fit and the
 test error, all in Σ's eigenbasis (Σ diagonal there, so inputs are z·sqrt(λ))."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def draw_rows(rng: np.random.Generator, rows: int, lam: np.ndarray) -> np.ndarra
 
 
 def ridge_fit(gram: np.ndarray, xty: np.ndarray, rows: int, ridge: float) -> np.ndarray:
-    """argmin (1/N)||Xw − y||² + λ||w||² from XᵀX, Xᵀy and N (spec WF §1); λ = 0 gives least
+    """argmin (1/N)||Xw − y||² + λ||w||² from XᵀX, Xᵀy and N (WF §1); λ = 0 gives least
     squares, the minimum-norm solution when XᵀX is singular."""
     if ridge > 0:
         return np.linalg.solve(gram / rows + ridge * np.eye(gram.shape[0]), xty / rows)
@@ -39,6 +39,6 @@ def _min_norm(gram: np.ndarray, xty: np.ndarray) -> np.ndarray:
 
 
 def excess_risk(w: np.ndarray, w_star: np.ndarray, lam: np.ndarray) -> float:
-    """E_k = (ŵ − w*)ᵀΣ(ŵ − w*) (spec WF §1), Σ = diag(λ)."""
+    """E_k = (ŵ − w*)ᵀΣ(ŵ − w*) (WF §1), Σ = diag(λ)."""
     diff = w - w_star
     return float(diff @ (lam * diff))

@@ -1,4 +1,4 @@
-"""The workflow families (spec WF): the regression chain under replace, accumulate,
+"""The workflow families (WF): the regression chain under replace, accumulate,
 accumulate-subsample, mix and verify, and Gaussian fitting under the same workflows."""
 
 from ..family import Family, register

@@ -1,4 +1,4 @@
-"""Gaussian fitting over generations (spec WF §4): the toy model of model collapse.
+"""Gaussian fitting over generations (WF §4): the toy model of model collapse.
 
 The model of Shumailov et al., "The Curse of Recursion", and Kazdan et al., "Collapse or
 Thrive?". Real data are x ~ N(μ, Σ) in R^p, Σ = diag(λ) with λ from ``spectrum``
@@ -28,7 +28,7 @@ drawn from N(μ̂, Σ̂) has that second moment about μ in expectation, a fresh
 tr Σ, and a uniform subsample of a pool has the pool's average in expectation; so the
 expectation never moves from tr Σ. The law of v gives the law of e and the other way round.
 
-(GF.1) replace, variance collapse (spec WF §4): E v_k = r^(k+1). Given the past, T Σ̂_k ~
+(GF.1) replace, variance collapse (WF §4): E v_k = r^(k+1). Given the past, T Σ̂_k ~
 Wishart(T − 1, Σ̂_{k−1}), so E[tr Σ̂_k | past] = r tr Σ̂_{k−1}, and generation 0 is itself a
 fit on T real samples: E v_0 = r. (Counted in fits, n = k + 1, this is the familiar
 ((T − 1)/T)^n; a law r^k in the generation index would be off by one.) The collapse is

@@ -1,4 +1,4 @@
-"""The two workflows of the regression chain (spec WF §1) that need the rows themselves.
+"""The two workflows of the regression chain (WF §1) that need the rows themselves.
 
 Both start like every chain: w* (:func:`~.draws.draw_target`), then generation 0 fits ridge
 on one block of T real rows y = x·w* + σε. All randomness comes from the one generator, in

@@ -1,4 +1,4 @@
-"""One simulated chain of the regression workflows (spec WF §1), by sufficient statistics.
+"""One simulated chain of the regression workflows (WF §1), by sufficient statistics.
 
 Ridge sees a block of rows only through XᵀX and Xᵀy = XᵀX·w + σXᵀε, where w labels the
 block. Both are drawn without the rows: XᵀX = (CL)(CL)ᵀ with L a Bartlett factor

@@ -1,4 +1,4 @@
-"""Theory of the regression chain under each workflow (spec WF §2–§3).
+"""Theory of the regression chain under each workflow (WF §2–§3).
 
 Exact least-squares laws (ridge 0, T >= d + 2, any Σ), with v(N) = d/(N − d − 1) =
 E tr(Σ(XᵀX)⁻¹) for N Gaussian rows:
@@ -8,7 +8,7 @@ E tr(Σ(XᵀX)⁻¹) for N Gaussian rows:
 - (WF.3) accumulate, fresh design: E_G = σ² Σ_{j=0..G} v((j + 1)T)/(j + 1).
 
 Mix (and ridge replace, which is mix with π = 0) with a fresh design, any ridge and any
-spectrum: the finite-T recursion of spec WF §3, :func:`mix_profiles`. δ_k = ŵ_{k−1} − w* is
+spectrum: the finite-T recursion of WF §3, :func:`mix_profiles`. δ_k = ŵ_{k−1} − w* is
 independent of generation k's design, so generation k is the two-source problem of spec
 SMC §2.3 with C1 = C2 = Σ, p2 = 1 − π and a shift δ_k whose mean (the previous fits'
 shrinkage of w*) and covariance are carried per eigen-direction from one generation to the
@@ -52,13 +52,13 @@ def accumulate_fresh_law(d: int, T: int, generations: int, sigma: float) -> np.n
 
 
 def mix_profiles(setting: WorkflowSetting) -> np.ndarray:
-    """E_0..E_G of the mix workflow (fresh design, any ridge and spectrum; spec WF §3).
+    """E_0..E_G of the mix workflow (fresh design, any ridge and spectrum; WF §3).
 
     Per eigen-group g of Σ (eigenvalue λ_g, multiplicity μ_g, target energy W_g), generation
     k carries the shift δ_k = ŵ_{k−1} − w* as a mean m_g·w* (the shrinkage) plus a part of
     covariance D_g. With n = T rows, of which a share p = 1 − π is labelled by ŵ_{k−1}, κ
-    from spec SMC eq. (2.2) at (n, λ), h = λ_g/(λ_g + κ) and D2 = Σ_g μ_g h_g²/n, the
-    deterministic equivalent of spec SMC eqs. (2.9)–(2.11) with C1 = C2 = Σ reads:
+    from SMC eq. (2.2) at (n, λ), h = λ_g/(λ_g + κ) and D2 = Σ_g μ_g h_g²/n, the
+    deterministic equivalent of SMC eqs. (2.9)–(2.11) with C1 = C2 = Σ reads:
 
     - mean: E[ŵ_k − w*] = c·w*, c = −(1 − h) + p·h·m (the cross terms between the ridge bias
       and δ's mean, which the zero-mean "generic δ" form omits);
@@ -103,7 +103,7 @@ def mix_profiles(setting: WorkflowSetting) -> np.ndarray:
 
 def mix_large_T(setting: WorkflowSetting) -> np.ndarray:
     """The T ≫ d form of the mix recursion: E_k = (1 − π)²E_{k−1} + σ²v(T), E_0 = σ²v(T),
-    fixed point σ²v(T)/(1 − (1 − π)²) (spec WF §3; SMC eq. (5.7) at small φ). Least squares."""
+    fixed point σ²v(T)/(1 − (1 − π)²) (WF §3; SMC eq. (5.7) at small φ). Least squares."""
     p = 1.0 - setting.real_rows / setting.T
     e0 = float(setting.sigma**2 * v(setting.T, setting.d))
     errors = np.empty(setting.generations + 1)
@@ -135,7 +135,7 @@ def law(setting: WorkflowSetting) -> tuple[np.ndarray, str]:
     if s.design == "fixed":
         raise ValueError(f"design: {s.workflow} with a fixed design has theory only for least "
                          "squares replace; use --design fresh or --simulate")
-    return mix_profiles(s), ("finite-T deterministic-equivalent recursion (spec WF §3), "
+    return mix_profiles(s), ("finite-T deterministic-equivalent recursion (WF §3), "
                              "exact inverse-Wishart variance for least squares")
 
 

@@ -1,4 +1,4 @@
-"""Real data for the network experiments of spec SMC §7: images (§4.1) and text (§4.2)."""
+"""Real data for the network experiments of SMC §7: images (§4.1) and text (§4.2)."""
 
 from .images import DATASETS, ImageData, load_image_data, read_idx
 from .text import load_documents, shakespeare_documents, story_documents

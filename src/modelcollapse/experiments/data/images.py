@@ -1,4 +1,4 @@
-"""Image classification data for the Figure 7 experiment (spec SMC §7, paper §4.1).
+"""Image classification data for the Figure 7 experiment (SMC §7, paper §4.1).
 
 Sources, each real data and each loaded only when asked for:
 

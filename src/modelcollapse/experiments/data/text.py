@@ -1,4 +1,4 @@
-"""Real text for the Figure 8 language-model experiment (spec SMC §7, paper §4.2).
+"""Real text for the Figure 8 language-model experiment (SMC §7, paper §4.2).
 
 A corpus is a list of documents (strings). Sources:
 
