@@ -1,6 +1,6 @@
 """Theory-engine throughput: points per second for 10⁴-point grids, vectorised vs a scalar loop.
 
-Run: ``python benchmarks/bench_theory.py`` (``--dense-only`` runs the first table alone).
+Run: ``python benchmarks/bench_theory.py`` (``--dense-only`` runs the first two tables alone).
 
 First table, the dense-grid solver against the previous implementation, side by side in
 one run: the 10⁴-point grid of distinct fixed points at d = 10⁶ (power law β = 1.5,
@@ -10,7 +10,12 @@ as it was before, logic unchanged, kept in this file only and swapped into ``pre
 at 1 and 2 BLAS threads, their ratio, and the largest relative difference of the outputs
 (test error, κ, df1, df2).
 
-Second table, two grids per spectrum, each 10⁴ points:
+Second table, the same grid for random projections (m = d/2): ``predict`` with the current
+random-projections solver (μ from a table start, Newton passes, one pass for the
+functionals) against the previous one (RP_BASELINE below: the solver as it was, started
+from a coarse copy of the spectrum), with the linear model on the same grid for scale.
+
+Third table, two grids per spectrum, each 10⁴ points:
 - "figure": 100 sample sizes n × 100 synthetic fractions p2 (κ depends on n only: 100 solves);
 - "dense": 100 n × 100 ridges (10⁴ distinct fixed-point solves, the worst case).
 Spectra: power law β = 1.5 at d = 10⁴ and d = 10⁶ (stored in groups with multiplicities) and
@@ -30,6 +35,7 @@ from threadpoolctl import threadpool_limits
 from timing import median_seconds
 
 from modelcollapse import Setting, Spectrum, predict
+from modelcollapse.theory.dof import solve_increasing, solve_kappa, spectral_sums
 from modelcollapse.theory.ridge import profile_weights
 
 # The module itself: the attribute modelcollapse.theory.predict is the function re-exported.
@@ -155,6 +161,56 @@ def baseline_predict(setting: Setting, **axes: np.ndarray):
 # ------------------------------------ end of BASELINE ----------------------------------
 
 
+# --------------------------------------------------------------------------------------
+# RP_BASELINE: the previous random-projections solver, copied from theory/random_projections.py
+# (rp_terms) as it was before the table start (logic unchanged, docstring dropped), with
+# the coarse copy of the spectrum it started from. Benchmark use only: not the library.
+# --------------------------------------------------------------------------------------
+def baseline_rp_terms(spectrum, n, ridge, m):
+    n, lam, m = (np.asarray(a, dtype=float).ravel() for a in (n, ridge, m))
+    d, trace = spectrum.d, spectrum.trace
+    mult = spectrum.multiplicities[:, None]
+    mu0 = solve_kappa(m, 0.0, spectrum)
+    mu = mu0.copy()
+    need = (lam > 0) | (np.minimum(d, m) > n)
+    if np.any(need):
+        nn, ll, mm, m0 = n[need], lam[need], m[need], mu0[need]
+
+        def g(x, idx):
+            s1, s2 = spectral_sums(x, spectrum, mult)
+            d1, d2 = s1[:, 0], s2[:, 0]
+            kap = x * (mm[idx] - d1) / d
+            ok = kap > 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                val = np.where(ok, 1.0 - ll[idx] / kap - d1 / nn[idx], -np.inf)
+                slope = ll[idx] * x * (mm[idx] - d2) / (d * kap**2) + (d1 - d2) / nn[idx]
+            return val, np.where(ok, slope, 1.0)
+
+        lo = np.where(m0 > 0, m0,
+                      np.maximum(ll * d / mm, spectrum.eigenvalues.min() * np.maximum(d - nn, 0) / nn))
+        hi = np.maximum(2 * trace / nn, (2 * ll * d + trace) / mm)
+        start = None
+        if spectrum.eigenvalues.size > _BASE_COARSE_GROUPS:
+            start = baseline_rp_terms(baseline_coarse(spectrum), nn, ll, mm)["mu"]
+        mu[need] = solve_increasing(g, lo, hi, start)
+    s_f, s_ff, s_fg, s_gg = spectral_sums(mu, spectrum, profile_weights(spectrum), full=True)
+    df1, df2, cross = s_f[:, 0], s_ff[:, 0], s_fg[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        omega = np.where(cross > 0, cross / (m - df2), 0.0)
+    kappa = np.where(need, mu * (m - df1) / d, 0.0)
+    df2_s = df2 + omega * cross
+    return {"kappa": kappa, "mu": mu, "df1": df1, "df2": df2_s, "D2": df2_s / n,
+            "res_w": s_gg[:, 1] + omega * s_fg[:, 1],
+            "h1": s_f[:, 2], "h2": s_ff[:, 2] + omega * s_fg[:, 2]}
+
+
+def baseline_rp_predict(setting: Setting, **axes: np.ndarray):
+    """``predict`` with the RP_BASELINE solver in place of the current one (all else equal)."""
+    with patch.object(predict_module, "rp_terms", baseline_rp_terms):
+        return predict(setting, **axes)
+# ---------------------------------- end of RP_BASELINE --------------------------------
+
+
 def dense_grid_vs_baseline() -> None:
     """The 10⁴ distinct fixed points at d = 10⁶: current vs BASELINE, 1 and 2 BLAS threads."""
     spec = Spectrum.power_law(10**6, 1.5)
@@ -179,6 +235,32 @@ def dense_grid_vs_baseline() -> None:
         print(f"{threads:>12d} {a:>11.3f} {b:>9.4f} {a / b:>8.1f}x")
 
 
+def dense_rp_grid_vs_baseline() -> None:
+    """The same 10⁴ distinct (n, ridge) at d = 10⁶ for random projections, m = d/2: current
+    vs RP_BASELINE, with the linear model's time on the grid, 1 and 2 BLAS threads."""
+    spec = Spectrum.power_law(10**6, 1.5)
+    linear = Setting(d=10**6, n=10**5, p2=0.01, ridge=1e-4, spectrum=spec)
+    s = linear.replace(model="random-projections", m=500_000)
+    N, L = np.meshgrid(np.logspace(3, 8, 100), np.logspace(-6, 0, 100))
+    axes = {"n": N.ravel(), "ridge": L.ravel()}
+    new, old = predict(s, **axes), baseline_rp_predict(s, **axes)
+    diff = max(float(np.max(np.abs(getattr(new, k) / getattr(old, k) - 1)))
+               for k in ("test_error", "kappa", "df1", "df2"))
+    print(f"dense grid, random projections m=5e5, d=1e6 power:1.5, 10^4 distinct (n, ridge); "
+          f"max relative difference new vs baseline {diff:.1e}")
+    print(f"{'BLAS threads':>12} {'baseline s':>11} {'new s':>9} {'speed-up':>9} {'linear s':>9}")
+    for threads in (1, 2):
+        with threadpool_limits(threads, user_api="blas"):
+            t_new, t_old, t_lin = [], [], []
+            for i in range(DENSE_REPEATS):
+                t_new.append(median_seconds(lambda _: predict(s, **axes), 1))
+                t_lin.append(median_seconds(lambda _: predict(linear, **axes), 1))
+                if i % 3 == 0:
+                    t_old.append(median_seconds(lambda _: baseline_rp_predict(s, **axes), 1))
+        a, b, c = (float(np.median(x)) for x in (t_old, t_new, t_lin))
+        print(f"{threads:>12d} {a:>11.3f} {b:>9.4f} {a / b:>8.1f}x {c:>9.4f}")
+
+
 def bench(label: str, setting: Setting, axes: dict[str, np.ndarray]) -> None:
     grid = np.broadcast_arrays(*axes.values())
     points = grid[0].size
@@ -201,9 +283,11 @@ def bench(label: str, setting: Setting, axes: dict[str, np.ndarray]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dense-only", action="store_true",
-                        help="only the dense-grid comparison with the previous solver")
+                        help="only the dense-grid comparisons with the previous solvers")
     args = parser.parse_args()
     dense_grid_vs_baseline()
+    print()
+    dense_rp_grid_vs_baseline()
     if args.dense_only:
         return
     print()

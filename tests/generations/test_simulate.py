@@ -1,4 +1,5 @@
-"""Monte-Carlo of the chain (sufficient statistics) against the formulas, regime by regime."""
+"""Monte-Carlo of the chain (sufficient statistics) against the formulas, regime by regime,
+and the conditional estimator against the sampled one (same designs, seed for seed)."""
 
 import doctest
 
@@ -42,13 +43,17 @@ def test_claim_1_ols_chain():
 
 
 def test_claim_3_ridge_downstream():
-    """(B-ii) λ = 0.3: exact generator moments, deterministic-equivalent downstream."""
+    """(B-ii) λ = 0.3: exact generator moments, deterministic-equivalent downstream.
+
+    The conditional markers resolve the equivalent's finite-size offset at d = 40, T = 100:
+    1.0% at n = 0 (0.10865 ± 0.0003 over 2000 seeds vs 0.10753), shrinking with n. (With the
+    sampled estimator's error bars, 2000 seeds, it hid within 3 SEM.)"""
     s = GenerationsSetting(**CLAIM1, generations=6, ridge=0.3, spectrum=harmonic(40))
-    compare(s, 2000, seed=2, rel=0.01)
+    compare(s, 500, seed=2, rel=0.015)
 
 
 def test_claim_6_monte_carlo_at_the_optimum():
-    """n = 5, λ = 0.379: the spec's Monte Carlo gives 0.4152 ± 0.0024."""
+    """n = 5, λ = 0.379: TG §B.6's Monte Carlo gives 0.4152 ± 0.0024."""
     s = GenerationsSetting(d=100, T=200, T0=400, generations=5, sigma=0.5, sigma0=0.5, ridge=0.379)
     _, mc = compare(s, 600, seed=3, rel=0.01)
     assert abs(mc.test_error[-1] - 0.4152) < 3 * np.hypot(mc.sem[-1], 0.0024)
@@ -87,13 +92,17 @@ def test_overparameterised_anisotropic_recursion():
     compare(s, 200, seed=5, rel=0.03, generator=True)
 
 
-@pytest.mark.parametrize(("T", "ridge", "rel"), [(60, 0.0, 0.05), (60, 0.01, 0.03), (300, 0.0, 0.0)])
+@pytest.mark.parametrize(("T", "ridge", "rel"), [(60, 0.0, 0.05), (60, 0.01, 0.03), (300, 0.0, 0.01)])
 def test_downstream_regimes_with_a_schedule(T, ridge, rel):
     """Per-generation T0_m / σ0_m mixing OLS, min-norm and noise-free steps (eq. (B.7)),
-    downstream min-norm (T < d), ridge, and exact OLS (T > d, no slack).
+    downstream min-norm (T < d), ridge, and exact OLS (T > d).
 
     The ridgeless T < d equivalent is off by O(1/(d − T)) at this size: 3.0% measured at n = 0
-    (0.4774 ± 0.0027 over 3000 seeds vs 0.4634), hence its 5%.
+    (0.4774 ± 0.0027 over 3000 seeds vs 0.4634), hence its 5%. With an exact downstream
+    (T = 300) what remains is the anisotropic min-norm recursion's own offset, which the
+    conditional markers resolve: after the T0 = 50 generator, 0.7% on the generator's error
+    (0.14802 ± 0.00016 over 600 seeds vs 0.14697) and 0.4% downstream (0.27364 ± 0.00017 vs
+    0.2726), hence its 1%.
     """
     s = GenerationsSetting(d=100, T=T, T0=(300, 50, 80, 400), generations=4, sigma=0.5,
                            sigma0=(0.5, 0.2, 0.0, 1.0), spectrum="power:1", ridge=ridge)
@@ -180,9 +189,11 @@ def test_batched_seeds_equal_single_seed_runs_bitwise():
     for s in (GenerationsSetting(d=8, T=20, T0=(12, 5), generations=2, sigma=0.3, sigma0=0.4,
                                  ridge=0.05),
               GenerationsSetting(d=30, T=60, T0=50, generations=3, ridge=0.0)):
-        batch = simulate_generations(s, seeds=5, seed=3, by_generation=True)
-        single = np.array([simulate_one(s, i, 3)["test_error_by_generation"] for i in range(5)])
-        np.testing.assert_array_equal(batch.test_error, single.mean(axis=0))
+        for estimator in ("conditional", "sampled"):
+            batch = simulate_generations(s, seeds=5, seed=3, by_generation=True, estimator=estimator)
+            single = np.array([simulate_one(s, i, 3, estimator)["test_error_by_generation"]
+                               for i in range(5)])
+            np.testing.assert_array_equal(batch.test_error, single.mean(axis=0))
 
 
 def test_simulate_one_is_a_pure_function_of_its_seed():

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from modelcollapse.cli import main
-from modelcollapse.reproduce import reproduce
-from modelcollapse.sweep import LocalBackend, Store
+from modelcollapse.reproduce import Evidence, reproduce
+from modelcollapse.reproduce.claims import DECLARED_OFFSET, MEDIAN_GAP, agrees_with_theory
+from modelcollapse.reproduce.report import render
+from modelcollapse.sweep import LocalBackend, Point, Store
 
 from .quick import assert_claims_hold, verdicts
 
@@ -70,3 +73,39 @@ def test_rerun_reuses_the_store_and_reproduces_the_data_bitwise(produced, tmp_pa
                             backend=LocalBackend(1), progress=False)
     assert entries[0].computed == 0 and entries[0].tasks == 560
     assert (tmp_path / "classical-scaling.csv").read_bytes() == before
+
+
+def _evidence(means, theory, sem=0.001):
+    points = [Point({"i": i}, m, sem, 10, np.full(10, m)) for i, m in enumerate(means)]
+    return Evidence(points, np.asarray(theory, dtype=float), quick=True)
+
+
+def test_agreement_allows_the_declared_offset_and_measures_the_median_gap():
+    """Markers 2-3% above the theory with SEM 0.1%: outside 4 SEM, inside 4 SEM + 3%."""
+    ev = _evidence([1.02, 2.06, 3.09], [1.0, 2.0, 3.0])
+    strict, offset = agrees_with_theory().evaluate(ev), agrees_with_theory(relative=0.03).evaluate(ev)
+    assert not strict.passed and offset.passed
+    assert offset.measured[DECLARED_OFFSET] == 0.03 and strict.measured[DECLARED_OFFSET] == 0.0
+    assert offset.measured[MEDIAN_GAP] == pytest.approx(0.03)
+    assert not agrees_with_theory(relative=0.02).evaluate(ev).passed
+
+
+def test_the_comparison_table_shows_each_figures_offset_and_median_gap():
+    ev = _evidence([1.02, 2.06, 3.09], [1.0, 2.0, 3.0])
+    base = {"title": "t", "source": "s", "claim": "c", "quick": True, "files": {"png": "x.png"},
+            "parameters": {}, "comparison": {"points": 3, "max_rel_error": 0.03,
+                                             "median_rel_error": 0.03, "within_error_bar": 0.0},
+            "study": "s", "tasks": 30, "computed": 30, "seconds": 1.0, "backend": "local",
+            "finished": "now"}
+    entries = {}
+    for name, relative in (("declared", 0.03), ("undeclared", 0.0)):
+        verdict = agrees_with_theory(relative=relative).evaluate(ev)
+        entries[name] = {**base, "name": name, "verdicts": [
+            {"name": verdict.name, "statement": verdict.statement, "passed": verdict.passed,
+             "measured": verdict.measured, "tolerance": verdict.tolerance}]}
+    entries["no-theory"] = {**base, "name": "no-theory", "verdicts": []}
+    page = render(entries)
+    assert "<th>finite-size offset</th>" in page
+    assert "<td>±3.0% (median gap +3.00%)</td>" in page
+    assert "<td>none (median gap +3.00%)</td>" in page
+    assert page.count("<td>-</td>") == 1

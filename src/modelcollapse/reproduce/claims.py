@@ -129,6 +129,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What agrees_with_theory measures besides the verdict: the declared finite-size offset (a
+# fraction of the theory) and the median signed gap (mean − theory)/theory of the markers,
+# which the report's comparison table shows side by side.
+AGREEMENT = "agrees-with-theory"
+DECLARED_OFFSET = "declared finite-size offset"
+MEDIAN_GAP = "median (mean - theory)/theory"
+
+
+def declared_offset(verdicts: Sequence[Mapping[str, Any]]) -> tuple[float, float] | None:
+    """(declared offset, median signed gap) from a figure's stored verdicts, or None when the
+    figure has no agreement claim (or one stored before these were measured)."""
+    for v in verdicts:
+        measured = v.get("measured") or {}
+        if v.get("name") == AGREEMENT and DECLARED_OFFSET in measured:
+            return measured[DECLARED_OFFSET], measured.get(MEDIAN_GAP)
+    return None
+
+
 def agrees_with_theory(z: float = 4.0, relative: float = 0.0) -> Claim:
     """Every marker holds the theory within ``z`` standard errors plus ``relative`` of the
     theory.
@@ -143,9 +161,12 @@ def agrees_with_theory(z: float = 4.0, relative: float = 0.0) -> Claim:
         gaps = [abs(r["mean"] - r["theory"]) / (z * r["sem"] + relative * r["theory"])
                 if z * r["sem"] + relative * r["theory"] > 0 else np.inf for r in rows]
         worst = max(gaps, default=np.nan)
+        signed = [(r["mean"] - r["theory"]) / abs(r["theory"]) for r in rows if r["theory"] != 0]
         return (bool(rows) and worst <= 1.0,
-                {"markers": len(rows), "worst |mean - theory| / allowance": worst},
+                {"markers": len(rows), "worst |mean - theory| / allowance": worst,
+                 DECLARED_OFFSET: relative,
+                 MEDIAN_GAP: float(np.median(signed)) if signed else np.nan},
                 f"|mean - theory| <= {z:g} SEM" + (f" + {relative:g} x theory" if relative else ""))
     allowance = f"{z:g} standard errors" + (f" plus {relative:g} of the theory" if relative else "")
-    return Claim("agrees-with-theory",
+    return Claim(AGREEMENT,
                  f"Every Monte-Carlo marker agrees with the theory within {allowance}.", check)
