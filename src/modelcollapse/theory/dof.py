@@ -42,9 +42,6 @@ _FAST_RANGE = 1e100
 _MAX_ITER = 200
 _RTOL = 1e-14
 _GTOL = 4e-16
-# Spectra with more eigenvalue groups than this get a starting point from a coarse copy
-# (the random-projections solver; κ starts from the table below).
-_COARSE_GROUPS = 64
 # The κ start table: nodes per decade of κ, capped at max(_MIN_NODES, points/4) (a table
 # only pays while it is smaller than the points it serves).
 _NODES_PER_DECADE = 64
@@ -448,17 +445,3 @@ def solve_kappa(n: np.ndarray | float, ridge: np.ndarray | float, spectrum: Spec
     kappa, _ = solve_kappa_sums(n_b.ravel(), lam_b.ravel(), spectrum, mult, mult)
     return kappa.reshape(n_b.shape)
 
-
-def coarse(spectrum: Spectrum, groups: int = _COARSE_GROUPS) -> Spectrum:
-    """The spectrum merged into ``groups`` log-spaced eigenvalue bins (trace preserved).
-
-    Only a starting point for the fixed-point solvers: its κ is close to the exact one,
-    so Newton on the full spectrum then needs a few steps instead of dozens.
-    """
-    lam, mult = spectrum.eigenvalues, spectrum.multiplicities
-    edges = np.geomspace(lam.min(), lam.max() * (1 + 1e-12), groups + 1)
-    idx = np.clip(np.searchsorted(edges, lam, side="right") - 1, 0, groups - 1)
-    m = np.bincount(idx, mult, groups)
-    keep = m > 0
-    mean = np.bincount(idx, lam * mult, groups)[keep] / m[keep]
-    return Spectrum.from_eigenvalues(mean, m[keep], name=f"coarse({spectrum.name})")
