@@ -72,12 +72,12 @@ def assert_claims_hold(path: Path, name: str) -> None:
 
 
 def assert_last_row_reruns_bitwise(path: Path, study: str, family: str) -> None:
-    """The study's last stored row is its family's run_one for that seed, bit for bit, and
-    its configuration reads back through the family."""
+    """The study's last stored row is its family's run_one for that seed and method, bit for
+    bit, and its configuration reads back through the family."""
     with Store(path, read_only=True) as store:
         row = store.rows(study)[-1]
     setting = get(family).from_dict(row["config"])
     assert row["family"] == family and setting.to_dict() == row["config"]
     with threadpool_limits(limits=1):  # as every backend runs tasks
-        again = get(family).run(setting, row["seed_index"], row["base_seed"])
+        again = get(family).run(setting, row["seed_index"], row["base_seed"], row["method"])
     assert again["test_error"] == row["test_error"]
