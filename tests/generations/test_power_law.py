@@ -46,7 +46,7 @@ def test_claim_9_generations_multiply_the_error_and_the_ridge():
     assert ratio[-1] == pytest.approx(5.2, abs=0.05)
     assert fake.ridge[-1] / clean.ridge[-1] == pytest.approx(5.4, abs=0.05)
     # Theory: prefactor (σ_eff²)^(2βr/(2βr+1)), σ_eff² from eq. (B.19), once T is past the
-    # pre-asymptotic range; 11^(2/3) ≈ 4.95 is the T ≪ d value the spec quotes.
+    # pre-asymptotic range; 11^(2/3) ≈ 4.95 is the T ≪ d value TG §B.6 quotes.
     s_eff = effective_noise_approx(10, 1.0, 1.0, T_GRID, 40_000, 20_000)
     assert collapse_prefactor(11.0, 2.0, 0.5) == pytest.approx(4.95, abs=0.01)
     assert ratio[3:] == pytest.approx(collapse_prefactor(s_eff[3:], 2.0, 0.5), rel=0.1)

@@ -11,7 +11,7 @@ from modelcollapse.theory.scaling import fit_power_law
 
 @pytest.mark.parametrize(("beta", "measured", "theory"), [(1.5, 0.327, 1 / 3), (3.0, 0.461, 0.5)])
 def test_claim_14_per_context_tv_rate(beta, measured, theory):
-    """Slope over m ∈ [1e3, 1e6] near the spec's measured value; it converges to the theory."""
+    """Slope over m ∈ [1e3, 1e6] near the measured value of TG §A.5; it converges to the theory."""
     m = np.round(np.logspace(3, 6, 7))
     rate, _ = fit_power_law(m, [expected_tv(beta, x) for x in m])
     assert rate == pytest.approx(measured, abs=0.02)

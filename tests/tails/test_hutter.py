@@ -56,7 +56,7 @@ def test_head_size_within_the_documented_bound():
 
 @pytest.mark.parametrize(("beta", "value"), [(1.5, 0.04370), (2.0, 0.006910), (3.0, 0.000910)])
 def test_claim_1_values_at_1e4(beta, value):
-    """Claim 1. The spec's β = 3 value 0.000910 disagrees with its own claim 2 (C_3·T^(−2/3) =
+    """Claim 1. The published β = 3 value 0.000910 disagrees with its own claim 2 (C_3·T^(−2/3) =
     0.0009146) by 0.5%; the exact sum gives 0.0009145, so β = 3 is checked to 0.6%."""
     assert clean_error(beta, 1e4) == pytest.approx(value, rel=6e-3 if beta == 3.0 else 2e-4)
 

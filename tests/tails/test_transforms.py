@@ -133,7 +133,7 @@ def test_claim_12_shifted_scaling(n, K):
 
 
 def test_claim_13_mechanism_a_sublinear():
-    """Branching-process formula for mechanism A vs the spec's Monte-Carlo (±5%)."""
+    """Branching-process formula for mechanism A vs the Monte-Carlo of TG §A.9 claim 13 (±5%)."""
     n = np.array([1, 2, 4, 8, 16, 32])
     E = np.array([test_error(TailsSetting(beta=2.0, T=1e8, T0=1e4, generations=int(m), mechanism="A"))
                   for m in n])
@@ -143,7 +143,7 @@ def test_claim_13_mechanism_a_sublinear():
 
 
 def test_mechanism_b_stays_close_to_c():
-    """Spec TG §A.3 table: B and C agree to ~2% (B keeps p-weights, C redraws from p)."""
+    """TG §A.3 table: B and C agree to ~2% (B keeps p-weights, C redraws from p)."""
     for m in (2, 8, 32):
         b = test_error(TailsSetting(beta=2.0, T=1e8, T0=1e4, generations=m, mechanism="B"))
         c = test_error(TailsSetting(beta=2.0, T=1e8, T0=1e4, generations=m, mechanism="C"))

@@ -141,7 +141,7 @@ def test_learned_verifier_beats_unverified_replace(design):
 
 
 def _reference_fresh_verify(setting: WorkflowSetting, rng: np.random.Generator) -> dict:
-    """Rejection as the spec words it: each candidate draws its whole row x, one after the
+    """Rejection as WF §5 words it: each candidate draws its whole row x, one after the
     other (in chunks, counting up to the T-th kept candidate)."""
     T, sigma = setting.T, setting.sigma
     lam, w_star = draw_target(setting, rng)

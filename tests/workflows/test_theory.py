@@ -49,14 +49,14 @@ def test_exact_laws_under_a_power_law_spectrum():
 
 
 def test_the_spec_example_of_accumulate_fresh():
-    """Spec WF (WF.3) at d = 20, T = 50: 0.6897, 0.8162, 0.8679, 0.8958, 0.9133."""
+    """WF (WF.3) at d = 20, T = 50: 0.6897, 0.8162, 0.8679, 0.8958, 0.9133."""
     errors, _ = law(WorkflowSetting(d=20, T=50, generations=4, workflow="accumulate"))
     assert np.round(errors, 4).tolist() == [0.6897, 0.8162, 0.8679, 0.8958, 0.9133]
 
 
 @pytest.mark.parametrize("generations", [0, 1, 5, 50, 1000])
 def test_accumulate_stays_below_the_basel_bound_and_replace_grows_linearly(generations):
-    """Spec WF §6 claim 2: E_G < (π²/6)E_0 for a fixed design, every G; replace is linear."""
+    """WF §6 claim 2: E_G < (π²/6)E_0 for a fixed design, every G; replace is linear."""
     s = WorkflowSetting(d=10, T=30, generations=generations, workflow="accumulate",
                         design="fixed")
     errors, _ = law(s)
@@ -73,7 +73,7 @@ def test_accumulate_fresh_tends_to_the_basel_constant():
 
 
 def test_mix_recursion_matches_the_spec_example():
-    """Spec WF §3: d = 50, T = 200, π = 0.4: the chain settles at 0.600 ± 0.004 where the
+    """WF §3: d = 50, T = 200, π = 0.4: the chain settles at 0.600 ± 0.004 where the
     T ≫ d formula gives 0.524; the finite-T recursion gives 0.599."""
     s = WorkflowSetting(d=50, T=200, generations=10, workflow="mix", pi=0.4)
     finite, large = mix_profiles(s), mix_large_T(s)
@@ -104,7 +104,7 @@ def test_mix_at_pi_zero_is_the_exact_replace_law():
 
 
 def test_mix_converges_to_a_limit_that_decreases_in_pi():
-    """Spec WF §6 claim 3: a finite E_∞ for π > 0, decreasing in π."""
+    """WF §6 claim 3: a finite E_∞ for π > 0, decreasing in π."""
     limits = []
     for pi in (0.1, 0.3, 0.5, 0.9):
         errors = mix_profiles(WorkflowSetting(d=40, T=200, generations=400, workflow="mix",

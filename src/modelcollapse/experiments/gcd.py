@@ -1,7 +1,7 @@
 """A small transformer on the GCD task, retrained on its own labels (TG §A.7.2).
 
 For operands uniform on [1, N], P(gcd = k) → 6/(π² k²) (TG eq. (A.25)): a Zipf law with
-β = 2 over outcomes. Protocol (the spec's protocol is [OPEN]; this is the package's choice):
+β = 2 over outcomes. Protocol (the paper's protocol is [OPEN], TG §A.7.2; this is the package's choice):
 
 1. generation 0 trains on ``train_size`` clean pairs (a, b) labelled with gcd(a, b);
 2. generation g ≥ 1 trains a fresh model on ``train_size`` fresh pairs labelled by model g − 1,

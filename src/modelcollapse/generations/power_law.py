@@ -61,7 +61,7 @@ def effective_noise_approx(generations: Any, sigma: Any, sigma0: Any, T: Any, T0
 def collapse_prefactor(sigma_eff2: Any, beta: float, r: float) -> np.ndarray | float:
     """Factor (σ_eff²)^(2βr/(2βr + 1)) multiplying the tuned error's T^(-2βr/(2βr+1)) law.
 
-    Spec TG §B.4: with σ_eff² of order one the rate is kept and the prefactor scales as
+    TG §B.4: with σ_eff² of order one the rate is kept and the prefactor scales as
     σ_eff^(4βr/(2βr+1)); comparing n generations with clean data gives the ratio of errors.
     """
     out = np.asarray(sigma_eff2, dtype=float) ** slow_rate(beta, r)

@@ -261,7 +261,7 @@ def mix_limit_decreases_in_pi(ev: Evidence) -> Check:
 def finite_T_beats_large_T(ev: Evidence) -> Check:
     """At d = 50, T = 200 the chain follows the finite-T recursion and not the T ≫ d formula:
     at the last generation |mean − recursion| <= Z SEM + 0.6/d, |mean − formula| beyond it,
-    for every π (the spec's example: π = 0.4 settles near 0.600, the formula gives 0.524)."""
+    for every π (the example of WF §3: π = 0.4 settles near 0.600, the formula gives 0.524)."""
     held, measured = True, {}
     for r in sorted(ev.rows(workflow="mix", ridge=0.0), key=lambda r: r["pi"]):
         s = WorkflowSetting.from_dict({k: r[k] for k in WorkflowSetting.field_names()})

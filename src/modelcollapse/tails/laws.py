@@ -1,7 +1,7 @@
 """Asymptotic scaling laws of the Hutter LLM under AI data (TG §A.2–§A.4).
 
 Closed forms for large T, to set against the exact evaluator :func:`.transforms.test_error`.
-Where the spec writes a law "≍" (up to constants), the constants chosen here are stated in
+Where the theory (TG Part A) writes a law "≍" (up to constants), the constants chosen here are stated in
 each docstring; they are [DERIVED] continuum limits, not the paper's printed constants.
 
 >>> round(clean_constant(2.0), 4)
@@ -107,7 +107,7 @@ def acquisition_law(beta: float, T: Any, k: Any, pi: float) -> np.ndarray:
 
     Items i > k are seen at rate πT p_i/τ_k (τ_k = Σ_{i>k} p_i), so the missing tail is learnt
     up to i ≍ (πT k^(β−1))^(1/β) and the error is min(τ_k, C_β (πT/τ_k)^(−c)), which is
-    ≍ k^(−(β−1)) min(1, (πT/k)^(−c)) as in the spec ([DERIVED]; the head's own error ≪ this).
+    ≍ k^(−(β−1)) min(1, (πT/k)^(−c)) as in TG §A.4.1 ([DERIVED]; the head's own error ≪ this).
     """
     tau = tail_mass(beta, k)
     return np.minimum(tau, clean_law(beta, pi * np.asarray(T, dtype=float) / tau))
@@ -175,7 +175,7 @@ def shifted_scaling_ratio(beta: float, n: Any) -> np.ndarray:
 
 
 def asymptotic_law(setting: TailsSetting, T: Any = None) -> np.ndarray | float | None:
-    """The large-T law that applies to ``setting``, or None where the spec gives none.
+    """The large-T law that applies to ``setting``, or None where the theory gives none.
 
     Clean: (A.4); top-k / top-p: (A.7); with mixing: (A.20); temperature: (A.13) with
     β' = β/τ^n; one finite-sample generator: (A.9); mechanism C with T0 = T: K_n T^(−c) (A.16).

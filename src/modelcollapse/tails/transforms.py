@@ -10,7 +10,7 @@ an item of real probability p is missing from T downstream training samples.
 - mixing: r = (1 − π) q + π p (eq. (A.19)); tail acquisition r = (1 − π) q_k + π p_tail (A.18);
 - finite-sample generator chains, mechanisms A, B, C (TG §A.3, eqs. (A.10), (A.15)).
 
-Generation chains ([OPEN] in the spec; these are this package's derivations):
+Generation chains ([OPEN] in the paper, TG §A.3; these are this package's derivations):
 
 - **C** (inputs from p, labels from the previous model) is exact: the downstream model knows
   item i iff it saw i and every generator saw it,

@@ -9,7 +9,7 @@ E tr(Σ(XᵀX)⁻¹) for N Gaussian rows:
 
 Mix (and ridge replace, which is mix with π = 0) with a fresh design, any ridge and any
 spectrum: the finite-T recursion of WF §3, :func:`mix_profiles`. δ_k = ŵ_{k−1} − w* is
-independent of generation k's design, so generation k is the two-source problem of spec
+independent of generation k's design, so generation k is the two-source problem of
 SMC §2.3 with C1 = C2 = Σ, p2 = 1 − π and a shift δ_k whose mean (the previous fits'
 shrinkage of w*) and covariance are carried per eigen-direction from one generation to the
 next. The other combinations (fixed-design mix or ridge, ridge accumulate, accumulate-
