@@ -81,7 +81,10 @@ def test_sigkill_mid_sweep_loses_nothing_finished_and_resume_completes(tmp_path)
     script.write_text(SLOW)
     path = tmp_path / "r.duckdb"
     log = tmp_path / "finished.log"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "SLEEPY_LOG": str(log)}
+    scratch = tmp_path / "tmp"  # the runs' temporary directory: nothing may be left in it
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "SLEEPY_LOG": str(log),
+           "TMPDIR": str(scratch)}
     # Own session so the kill takes the parent and its workers at once, like kill -9 of a job.
     proc = subprocess.Popen([sys.executable, str(script), str(path)], env=env,
                             start_new_session=True, stdout=subprocess.PIPE, text=True)
@@ -112,6 +115,8 @@ def test_sigkill_mid_sweep_loses_nothing_finished_and_resume_completes(tmp_path)
     # Rows finished before the kill are kept unchanged.
     before = {r["key"]: r["test_error"] for r in partial}
     assert all(r["test_error"] == before.get(r["key"], r["test_error"]) for r in rows)
+    # The killed run's multiprocessing directory is removed by the next run, its own at exit.
+    assert list(scratch.iterdir()) == []
 
 
 def test_workers_of_a_killed_sweep_stop_after_their_current_task(tmp_path):

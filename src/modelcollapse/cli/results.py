@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..family import families
 from ..sweep import DEFAULT_STORE, Store
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         if args.study is None:
             _list(store, args.json)
         elif args.export is not None:
+            if args.export.is_file():
+                print(f"modelcollapse results: replacing {args.export}", file=sys.stderr)
             print(store.export(args.study, args.export))
         else:
             _show(store, args.study, args.json, _filters(args.where))
@@ -52,12 +55,19 @@ def _list(store: Store, as_json: bool) -> None:
     if not studies:
         print(f"no studies in {store.path}")
         return
-    width = max(len(s["study"]) for s in studies)
+    names = [_printable(s["study"]) for s in studies]
+    width = max(map(len, names))
     print(f"{'study':<{width}}  {'stored':>15}  {'cpu s':>9}  updated")
-    for s in studies:
+    for name, s in zip(names, studies, strict=True):
         stored = f"{s['done']}/{s['tasks']}"
-        print(f"{s['study']:<{width}}  {stored:>15}  {s['cpu_seconds']:9.1f}  "
+        print(f"{name:<{width}}  {stored:>15}  {s['cpu_seconds']:9.1f}  "
               f"{s['updated_at']:%Y-%m-%d %H:%M}")
+
+
+def _printable(name: str) -> str:
+    """A study name as printed: escaped if it holds control characters (a store written
+    before names were checked), so no escape code reaches the terminal."""
+    return name if name.isprintable() else repr(name)
 
 
 def _filters(items: list[str]) -> dict[str, str]:
@@ -95,7 +105,7 @@ def _show(store: Store, study: str, as_json: bool, where: dict[str, str]) -> Non
     varying = [k for k in points[0].config
                if len({json.dumps(p.config[k]) for p in points}) > 1]
     fixed = {k: v for k, v in points[0].config.items() if k not in varying and v is not None}
-    print(f"{study}: {len(points)} settings; fixed: "
+    print(f"{_printable(study)}: {len(points)} settings; fixed: "
           + ", ".join(f"{k}={v}" for k, v in fixed.items()))
     header = [*varying, "mean", "sem", "seeds"]
     rows = [[str(p.config[k]) for k in varying] + [f"{p.mean:.6g}", f"{p.sem:.3g}", str(p.seeds)]

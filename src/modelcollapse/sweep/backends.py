@@ -32,23 +32,32 @@ bitwise identical whichever backend and however many workers ran them.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import multiprocessing
 import os
 import queue
+import shutil
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Protocol
 
 from .spec import Task
-from .tasks import Outcome, execute_chunk
+from .tasks import Outcome, alive, execute_chunk
 
 # Tasks travel in chunks of up to this many, and at least CHUNKS_PER_WORKER chunks per
 # worker so the last ones still balance: per-task IPC or scheduler overhead (~0.5-10 ms)
 # would otherwise dominate millisecond tasks.
 MAX_CHUNK = 32
 CHUNKS_PER_WORKER = 8
+# A Dask run with no worker this long fails (instead of waiting forever); results are polled
+# this often.
+WORKERLESS_SECONDS = 30.0
+POLL_SECONDS = 0.05
 
 
 def chunked(tasks: Sequence[Task], workers: int) -> list[Sequence[Task]]:
@@ -82,6 +91,7 @@ class LocalBackend:
     def run(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]:
         if not tasks:
             return
+        _scratch_directory()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["modelcollapse.sweep.tasks"])
         done: queue.SimpleQueue[Future[list[Outcome]]] = queue.SimpleQueue()
@@ -103,6 +113,32 @@ class LocalBackend:
                 yield [outcome for f in batch for outcome in f.result()]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _scratch_directory() -> None:
+    """Give multiprocessing a temporary directory named after this process.
+
+    The forkserver's socket lives in a directory that multiprocessing removes at exit, so a
+    killed run used to leave an empty ``pymp-*`` behind in the temporary directory; ours is
+    ``modelcollapse-mp-PID``, removed at exit, and the next run removes those of processes
+    that are gone.
+    """
+    config = multiprocessing.current_process()._config
+    if config.get("tempdir"):
+        return
+    base = Path(tempfile.gettempdir())
+    for stale in base.glob("modelcollapse-mp-*"):
+        pid = stale.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    own = base / f"modelcollapse-mp-{os.getpid()}"
+    own.mkdir(exist_ok=True)
+    config["tempdir"] = str(own)
+    atexit.register(shutil.rmtree, own, ignore_errors=True)
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster stopped running a sweep's tasks (its scheduler or every worker died)."""
 
 
 class DaskBackend:
@@ -135,19 +171,43 @@ class DaskBackend:
             return
         from distributed import as_completed
 
-        workers = len(self.client.scheduler_info().get("workers", {}))
-        chunks = chunked(tasks, workers)
+        chunks = chunked(tasks, self._workers())
         # A chunk's key hashes its tasks' content keys: equal keys always mean equal results.
         keys = [hashlib.sha256("".join(t.key for t in c).encode()).hexdigest()[:32]
                 for c in chunks]
         futures = self.client.map(execute_chunk, chunks, pure=False,
                                   key=[f"modelcollapse-{k}" for k in keys])
         completed = as_completed(futures, with_results=True)
+        workerless = None  # since when the cluster has had no worker
         try:
-            for batch in completed.batches():
-                yield [outcome for _, outcomes in batch for outcome in outcomes]
+            while not completed.is_empty():
+                batch = completed.next_batch(block=False)
+                for future, _ in batch:
+                    if future.status != "finished":  # cancelled: the scheduler went away
+                        raise ClusterError(f"{self.name}: the cluster dropped the work "
+                                           f"({future.status}); what finished is stored, run "
+                                           "again to resume")
+                if batch:
+                    yield [outcome for _, outcomes in batch for outcome in outcomes]
+                    continue
+                if self._workers():
+                    workerless = None
+                elif workerless is None:
+                    workerless = time.monotonic()
+                elif time.monotonic() - workerless > WORKERLESS_SECONDS:
+                    raise ClusterError(f"{self.name}: no worker for {WORKERLESS_SECONDS:g} s; "
+                                       "start workers (or check why they died) and run again "
+                                       "to resume")
+                time.sleep(POLL_SECONDS)
         finally:
             self.client.cancel(futures)
+
+    def _workers(self) -> int:
+        """Workers the scheduler knows of; 0 when the scheduler itself cannot be reached."""
+        try:
+            return len(self.client.scheduler_info().get("workers", {}))
+        except (OSError, TimeoutError):
+            return 0
 
     def close(self) -> None:
         if self._owned:

@@ -25,13 +25,24 @@ from .spec import task_key
 
 
 def store_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The key version a store is written in; None for a new, empty file."""
+    """The key version a store is written in; None for a new, empty file.
+
+    A ValueError (completing "PATH is ...") for a DuckDB file that holds other tables and not
+    a store's, so a store is never created inside somebody else's database, and for one whose
+    version cannot be read; a damaged file raises ``duckdb.Error``.
+    """
     tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    if tables and not {"results", "study_tasks"} <= tables:
+        raise ValueError(f"a DuckDB database but not a modelcollapse store (its tables: "
+                         f"{', '.join(sorted(tables)[:5])})")
     if "store_meta" in tables:
         row = con.execute("SELECT value FROM store_meta WHERE name = 'key_version'").fetchone()
-        return int(row[0]) if row else None
-    return 1 if "results" in tables else None
+        try:
+            return int(row[0]) if row else None
+        except ValueError:
+            raise ValueError(f"a store of an unknown key version {row[0]!r}") from None
+    return 1 if tables else None
 
 
 def upgraded(kind: str, method: str, config: dict[str, Any], seed_index: int,

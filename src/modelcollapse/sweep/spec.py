@@ -141,6 +141,8 @@ class Sweep:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise ValueError("name: a sweep needs a non-empty name")
+        if not self.name.isprintable():  # escape codes would be printed raw by every listing
+            raise ValueError(f"name: a sweep name is printable text, got {self.name!r}")
         object.__setattr__(self, "seeds", int(check_number("seeds", self.seeds, low=1,
                                                            integer=True)))
         object.__setattr__(self, "base_seed", int(check_number("base_seed", self.base_seed,
@@ -190,6 +192,10 @@ class Sweep:
             data = tomllib.loads(path.read_text())
         except FileNotFoundError:
             raise ValueError(f"sweep file: {path} does not exist") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"sweep file: {path} is not a text (TOML) file") from None
+        except OSError as err:  # a directory, a file we may not read
+            raise ValueError(f"sweep file: cannot read {path}: {err.strerror}") from None
         except tomllib.TOMLDecodeError as err:
             raise ValueError(f"sweep file: {path} is not valid TOML: {err}") from None
         return cls.from_dict(data, default_name=path.stem)

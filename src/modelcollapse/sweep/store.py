@@ -122,7 +122,11 @@ class Store:
         if read_only and not self.path.exists():
             raise ValueError(f"store: {self.path} does not exist")
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise ValueError(f"store: cannot create the directory {self.path.parent}: "
+                                 f"{err.strerror}") from None
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as err:
@@ -134,7 +138,16 @@ class Store:
             raise ValueError(f"store: cannot open {self.path}: {err}") from None
         except duckdb.Error as err:
             raise ValueError(f"store: {self.path} is not a modelcollapse store: {err}") from None
-        version = store_version(self.con)
+        try:
+            version = store_version(self.con)
+        except (ValueError, duckdb.Error) as err:
+            self.con.close()
+            raise ValueError(f"store: {self.path} is {err}; give another --store") from None
+        if version is not None and version > KEY_VERSION:
+            self.con.close()
+            raise ValueError(f"store: {self.path} was written by a newer modelcollapse (key "
+                             f"version {version}, this one reads {KEY_VERSION}); upgrade "
+                             "modelcollapse to read it")
         if read_only:
             if version not in (None, KEY_VERSION):
                 self.con.close()

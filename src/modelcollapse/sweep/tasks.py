@@ -63,13 +63,14 @@ def execute_chunk(tasks: Sequence[Task], owner: int | None = None) -> list[Outco
     threadpool_limits(limits=1)
     outcomes = []
     for task in tasks:
-        if owner is not None and not _alive(owner):
+        if owner is not None and not alive(owner):
             os._exit(0)  # a pool worker whose run was killed: nobody reads its results
         outcomes.append(execute(task))
     return outcomes
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (owned by anyone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
