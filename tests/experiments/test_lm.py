@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -46,6 +47,18 @@ def test_kv_cache_matches_recomputation(sampling):
     assert torch.equal(tok_a, tok_b)
     torch.testing.assert_close(lp_a, lp_b, atol=1e-5, rtol=1e-5)
     assert bool((lp_a < 0).all())
+
+
+def test_sampling_uses_the_cache_api_without_deprecation_warnings(caplog):
+    """transformers 5.x deprecates the ``past_key_values`` argument (a FutureWarning and a
+    logged warning); the sampler passes a ``DynamicCache`` as ``cache`` instead."""
+    model = model_without_eos_bias()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tokens, _ = generate(model, 3, Sampling(max_new_tokens=8), eos=EOS,
+                             generator=torch.Generator().manual_seed(1))
+    assert tokens.shape == (3, 8)
+    assert not [r for r in caplog.records if "deprecated" in r.getMessage()]
 
 
 def test_generation_stops_and_pads_after_eos():

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from transformers import GPT2Config, GPT2LMHeadModel
+from transformers import DynamicCache, GPT2Config, GPT2LMHeadModel
 
 from ..config import check_number
 from .lm_config import MODEL_SIZES, Sampling, TrainConfig
@@ -212,13 +212,11 @@ def generate(model: GPT2LMHeadModel, n_sequences: int, sampling: Sampling, *, eo
     done = torch.zeros(n_sequences, dtype=torch.bool, device=device)
     total_lp = torch.zeros(n_sequences, device=device)
     length = torch.zeros(n_sequences, device=device)
-    past = None
-    for _ in range(limit):
-        if kv_cache:
-            out = model(seq[:, -1:] if past is not None else seq, past_key_values=past, use_cache=True)
-            past = out.past_key_values
-        else:
-            out = model(seq, use_cache=False)
+    # the key/value cache is filled in place by each forward call (the Cache API; the
+    # ``past_key_values`` argument is deprecated from transformers 5.x on)
+    cache = DynamicCache(config=model.config) if kv_cache else None
+    for step in range(limit):
+        out = model(seq[:, -1:] if kv_cache and step else seq, cache=cache, use_cache=kv_cache)
         logits = out.logits[:, -1, :].float()
         probs = torch.softmax(_filter_logits(logits, sampling), dim=-1)
         nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
@@ -239,7 +237,7 @@ def synthetic_corpus(model: GPT2LMHeadModel, n_tokens: int, sampling: Sampling, 
                      progress: bool = False) -> tuple[np.ndarray, dict[str, Any]]:
     """A token stream of at least ``n_tokens`` generated tokens, documents ending in ``eos``.
 
-    The quality filter (the paper filters poor generations; its criterion is [OPEN] in spec
+    The quality filter (the paper filters poor generations; its criterion is [OPEN],
     SMC §7) keeps the ``keep_fraction`` of documents with the highest mean log-likelihood
     under the generator and drops empty ones. With ``cache_dir`` the stream is stored as
     ``corpus-<hash>.npy``, the hash covering the generator's weights and every argument
