@@ -32,37 +32,42 @@ def truncated(setting: GenerationsSetting, generations: int) -> GenerationsSetti
     return setting.replace(generations=generations, **cut)
 
 
-def _finish(ax: Axes, setting: GenerationsSetting, xlabel: str, title: str, note: str) -> None:
-    title = (f"{title}\nd={setting.d}, T={setting.T}, T0={setting.T0}, σ={setting.sigma:g}, "
-             f"σ0={setting.sigma0}")
+def _finish(ax: Axes, setting: GenerationsSetting, xlabel: str, title: str, note: str,
+            T: str | None = None) -> None:
+    """Axis labels and a title naming the setting; ``T`` replaces the setting's T where the
+    figure sweeps it (the x-axis), so the title never states one T for the whole plot."""
+    title = (f"{title}\nd={setting.d}, T={setting.T if T is None else T}, T0={setting.T0}, "
+             f"σ={setting.sigma:g}, σ0={setting.sigma0}")
     finish(ax, xlabel=xlabel, ylabel=r"test error $\|\hat w_{pred} - w_0\|_\Sigma^2$",
            title=f"{title}\n{note}" if note else title)
 
 
 def error_vs_generations_points(setting: GenerationsSetting, ridges: Sequence[float] = (0.0,)
                                 ) -> dict[float, list[GenerationsSetting]]:
-    """Marker settings of :func:`error_vs_generations`: per ridge, the chain cut at m = 0..n."""
+    """Marker settings of :func:`error_vs_generations`: per ridge, the chain cut after each
+    generation 0..n."""
     return {float(lam): [truncated(setting, m).replace(ridge=float(lam))
                          for m in range(setting.generations + 1)] for lam in ridges}
 
 
 def error_vs_generations(setting: GenerationsSetting, *, ridges: Sequence[float] = (0.0,),
                          markers: Markers | None = None, note: str = "") -> Figure:
-    """Test error against the generation m = 0..n for each ridge (TG Fig. 1 / eq. (B.10)).
+    """Test error against the generation n = 0..N (N = ``setting.generations``) for each
+    ridge (TG Fig. 1 / eq. (B.10)).
 
-    Lines: theory; dashed: the last generator's own error E||ŵ_m − w0||²_Σ. Linear growth
+    Lines: theory; dashed: the last generator's own error E||ŵ_n − w0||²_Σ. Linear growth
     for T0 > d (eq. (B.6)), saturation for T0 < d (eq. (B.16)). ``markers`` are keyed by
-    ridge with x = m.
+    ridge with x = n.
     """
     lam = np.asarray(ridges, dtype=float)
-    m = np.arange(setting.generations + 1)
+    n = np.arange(setting.generations + 1)
     theory = predict_generations(setting, ridge=lam, by_generation=True)
     fig, ax = new_figure(1, 6.8, 4.8)
     for i, (value, color) in enumerate(zip(lam, palette("viridis", lam.size, 0.85), strict=True)):
-        ax.plot(m, theory.test_error[i], color=color, lw=1.6, label=f"λ = {value:g}")
+        ax.plot(n, theory.test_error[i], color=color, lw=1.6, label=f"λ = {value:g}")
         stored_markers(ax, markers, float(value), color=color)
-    ax.plot(m, theory.generator_error, color="0.4", ls="--", lw=1.0, label="generator ŵ_m itself")
-    _finish(ax, setting, "generation m", "Error against generations", note)
+    ax.plot(n, theory.generator_error, color="0.4", ls="--", lw=1.0, label=r"generator $\hat w_n$ itself")
+    _finish(ax, setting, "generation n", "Error against generations", note)
     return fig
 
 
@@ -161,5 +166,6 @@ def rate_crossover(setting: GenerationsSetting, *, T: Any, generations: Sequence
                        label="T* (eq. B.20)")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    _finish(ax, setting, "downstream samples T", "Scaling with a tuned ridge: fast-to-slow rates", note)
+    _finish(ax, setting, "downstream samples T", "Scaling with a tuned ridge: fast-to-slow rates",
+            note, T=f"{T.min():g} to {T.max():g}")
     return fig

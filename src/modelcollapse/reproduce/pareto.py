@@ -4,8 +4,9 @@ Each point is one model size m: x = test error when all n training points are re
 y = test error when a fraction p2 of them is synthetic with quality c². The diagonal y = x
 means no collapse. Markers follow the paper: squares for very high-quality synthetic data
 (c² = 0.01), diamonds for high quality (0.1), triangles for low quality (1, our reading of
-the third marker, spec §7 [OPEN]); stars mark the interpolation threshold m = n. One panel
-per p2 ("suggested" values of spec §7). Theory: ``predict`` (§3.2, averaged over S).
+the third marker, an [OPEN] point of SMC §7); stars mark the interpolation threshold m = n.
+One panel per p2 (the values SMC §7 suggests). Theory: ``predict`` (SMC §3.2, averaged
+over S). The three panels share one legend, below them, so none covers data.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def draw(points: list[Point], quick: bool) -> Drawing:
     m_dense = np.unique(np.concatenate([np.geomspace(min(p["m"]), max(p["m"]), 300), [n]]))
     real = predict(base, m=m_dense).test_error
     real_mc = {q.config["m"]: q for q in select(points, "m", p2=0.0)}
-    fig, axes = new_figure(len(P2), 15.0, 5.0)
+    # 12 x 4.6 in: at the report's width (1100 px) 10-pt text stays about 12 px tall
+    fig, axes = new_figure(len(P2), 12.0, 4.6)
     colors = dict(zip(QUALITY, ("tab:green", "tab:blue", "tab:red"), strict=True))
     curves = [Curve("all", "real only", "m", m_dense, "test_error", real)]
     at_n = int(np.searchsorted(m_dense, n))
@@ -82,7 +84,7 @@ def draw(points: list[Point], quick: bool) -> Drawing:
             ax.errorbar([x.mean for x in xs], [q.mean for q in chosen],
                         xerr=[ERROR_BAR_SEMS * x.sem for x in xs],
                         yerr=[ERROR_BAR_SEMS * q.sem for q in chosen], fmt=marker, color=color,
-                        markersize=6, markerfacecolor="none", capsize=2, elinewidth=0.8,
+                        markersize=7, markerfacecolor="none", capsize=2, elinewidth=0.8,
                         label=f"$c^2$ = {c2:g} ({quality})")
             lo = min(lo, np.nanmin(real), np.nanmin(mixed))
             hi = max(hi, np.nanmax(real[np.isfinite(real)]), np.nanmax(mixed[np.isfinite(mixed)]))
@@ -93,15 +95,16 @@ def draw(points: list[Point], quick: bool) -> Drawing:
         ax.set_yscale("log")
         ax.set_xlabel("test error, all n points real")
         ax.set_ylabel(f"test error, {p2:.0%} synthetic")
-        ax.set_title(f"$p_2$ = {p2:g}", fontsize=10)
+        ax.set_title(f"$p_2$ = {p2:g}", fontsize=11)
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7.5, loc="upper left", framealpha=0.85)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=5,
+               fontsize=10, frameon=False)
     fig.suptitle(f"Pareto diagram over model size m = {min(p['m'])}..{max(p['m'])}: random "
                  f"projections, n = {n}, d = {base.d}, $\\lambda$ = {BASE['ridge']:g}, "
                  f"$\\sigma$ = {BASE['sigma']:g}\n{monte_carlo_note(points)} (parametric in m)",
-                 fontsize=10)
+                 fontsize=11)
     params = {"n": n, "d": base.d, **BASE, "p2 (panels)": P2, "c2": list(QUALITY),
-              "m": p["m"], "seeds": p["seeds"], "theory": "spec §3.2 via predict"}
+              "m": p["m"], "seeds": p["seeds"], "theory": "SMC §3.2 via predict"}
     return Drawing(fig, curves, params)
 
 

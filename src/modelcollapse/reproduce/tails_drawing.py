@@ -2,7 +2,8 @@
 
 Each ``*_figure`` draws, on log-log axes, the exact expected error of the Hutter LLM
 (:func:`modelcollapse.tails.test_error`, TG eq. (A.2); lines), the asymptotic law
-where the spec gives one (dashed; :mod:`modelcollapse.tails.laws`) and the stored
+where the theory gives one (dashed, or a translucent band where it lies on the exact curve;
+:mod:`modelcollapse.tails.laws`) and the stored
 Monte-Carlo markers it is given, ``markers={curve: (x, mean, sem)}`` (mean ± 2 SEM, see
 :func:`.registry.curve_markers`); without markers it draws the theory alone. The matching
 ``*_points`` function gives the setting behind every marker, keyed by the same curves, so
@@ -23,7 +24,7 @@ from ..tails import laws
 from ..tails.config import TailsSetting
 from ..tails.hutter import clean_error
 from ..tails.transforms import test_error
-from .registry import Markers, finish, new_figure, palette, stored_markers
+from .registry import Markers, band, finish, new_figure, palette, stored_markers
 
 
 def _loglog(ax: Axes, xlabel: str, title: str, note: str) -> None:
@@ -48,7 +49,7 @@ def double_scaling_figure(beta: float = 2.0, ks: Sequence[int] = (10, 100, 1000)
     T = np.logspace(2, 10, 120) if T is None else np.asarray(T, dtype=float)
     fig, ax = new_figure(1, 6.8, 4.8)
     ax.plot(T, clean_error(beta, T), color="black", label="clean (exact)")
-    ax.plot(T, laws.clean_law(beta, T), color="black", ls=":", label=r"$C_\beta T^{-c}$")
+    band(ax, T, laws.clean_law(beta, T), color="0.45", label=r"$C_\beta T^{-c}$")
     stored_markers(ax, markers, "clean", color="black")
     for k, color in zip(ks, palette("viridis", len(ks), 0.85), strict=True):
         ax.plot(T, test_error(TailsSetting(beta=beta, T=1.0, k=k), T), color=color, label=f"k = {k}")
@@ -77,10 +78,10 @@ def narrowing_figure(beta: float = 2.0, temperatures: Sequence[float] = (1.0, 0.
         s = TailsSetting(beta=beta, T=1.0, temperature=tau if tau != 1.0 else None)
         slope = laws.narrowing_exponent(beta, bp)
         ax.plot(T, test_error(s, T), color=color, label=f"τ = {tau:g} (slope −{slope:.3f})")
-        ax.plot(T, laws.narrowing_law(beta, bp, T), color=color, ls="--", lw=0.8)
+        band(ax, T, laws.narrowing_law(beta, bp, T), color=color)
         stored_markers(ax, markers, float(tau), color=color)
     _loglog(ax, "training samples T",
-            f"Tail narrowing by temperature, β = {beta:g} (dashed: (A.13))", note)
+            f"Tail narrowing by temperature, β = {beta:g} (bands: (A.13))", note)
     return fig
 
 
@@ -125,11 +126,16 @@ def generations_figure(beta: float = 2.0, T0: float = 1e4, T: float = 1e8,
     points = generations_points(beta, T0, T, n)
     n = np.asarray(n, dtype=int)
     fig, ax = new_figure(1, 6.8, 4.8)
-    for mech, color in zip("ABC", palette("viridis", 3, 0.85), strict=True):
-        ax.plot(n, [test_error(s) for s in points[mech]], color=color, label=f"mechanism {mech}")
-        stored_markers(ax, markers, mech, color=color)
+    # B and C nearly coincide: B is a band under C's line, and each has its own marker shape
+    for mech, color, marker in zip("ABC", palette("viridis", 3, 0.85), "os^", strict=True):
+        errors = [test_error(s) for s in points[mech]]
+        if mech == "B":
+            band(ax, n, errors, color=color, label=f"mechanism {mech}")
+        else:
+            ax.plot(n, errors, color=color, label=f"mechanism {mech}")
+        stored_markers(ax, markers, mech, color=color, marker=marker)
     ax.plot(n, laws.union_bound(beta, T0, n), color="black", ls="--", lw=0.8, label="n·E₁ (union bound)")
-    ax.plot(n, laws.mechanism_a_law(beta, T0, n), color="gray", ls=":", lw=0.8, label="drift law (A)")
+    band(ax, n, laws.mechanism_a_law(beta, T0, n), color="0.55", label="drift law (A)")
     _loglog(ax, "generations n", f"Generations, β = {beta:g}, T0 = {T0:g}, T = {T:g}", note)
     ax.set_xticks(n, [str(m) for m in n])  # generation counts, not 2×10⁰
     ax.xaxis.set_minor_formatter(NullFormatter())
