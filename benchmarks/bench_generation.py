@@ -10,7 +10,7 @@ Measures, side by side in one process and with the same seeds:
 
 Weights are random: throughput does not depend on what the model has learnt.
 
-    python benchmarks/bench_generation.py                    # small model, CPU-sized
+    python benchmarks/bench_generation.py                    # small model, CPU-sized: ~1.5 min
     python benchmarks/bench_generation.py --size gpt2-12L --context 512 --device auto
 """
 

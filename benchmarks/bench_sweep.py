@@ -1,6 +1,7 @@
 """Sweep throughput (tasks/s): 1 and 2 local workers and a Dask LocalCluster, side by side.
 
-Run: ``python benchmarks/bench_sweep.py [--tasks N] [--repeats R]``. Each run is a fresh
+Run: ``python benchmarks/bench_sweep.py [--tasks N] [--repeats R]`` (about half a minute on 2
+cores with the defaults). Each run is a fresh
 sweep into a fresh store, so it includes what a user waits for: starting the workers,
 shipping tasks, computing, and committing every result to DuckDB. Two workloads:
 

@@ -1,6 +1,7 @@
 """Hutter-LLM timings: exact error over T ∈ [1e2, 1e12] (1000 points) and Monte-Carlo at T = 1e9.
 
-Run: ``python benchmarks/bench_tails.py [--repeats R] [--seeds K]``.
+Run: ``python benchmarks/bench_tails.py [--repeats R] [--seeds K]`` (about 10 s of CPU with
+the defaults).
 
 - "exact": :func:`modelcollapse.tails.test_error` on 1000 log-spaced T in [1e2, 1e12], one
   vectorised call per setting (clean β = 2 and β = 1.5, top-k cut, mixing with a cut, temperature

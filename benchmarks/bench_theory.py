@@ -1,6 +1,7 @@
 """Theory-engine throughput: points per second for 10⁴-point grids, vectorised vs a scalar loop.
 
-Run: ``python benchmarks/bench_theory.py`` (``--dense-only`` runs the first two tables alone).
+Run: ``python benchmarks/bench_theory.py`` (about 20 s on 2 cores; ``--dense-only`` runs the
+first two tables alone).
 
 First table, the dense-grid solver against the previous implementation, side by side in
 one run: the 10⁴-point grid of distinct fixed points at d = 10⁶ (power law β = 1.5,

@@ -1,7 +1,8 @@
 """The workflow family at scale: a 10-generation theory curve and a 10-generation
 simulated chain at d = 500, T = 10^6, by sufficient statistics.
 
-Run: ``python benchmarks/bench_workflows.py [--repeats R] [--d D] [--T T]``.
+Run: ``python benchmarks/bench_workflows.py [--repeats R] [--d D] [--T T]`` (about a minute
+of CPU with the defaults).
 
 One simulated generation draws two Bartlett factors and multiplies d×d matrices, O(d³)
 whatever T is; the rows themselves (T×d = 5·10^8 numbers, 4 GB) are never formed. The row

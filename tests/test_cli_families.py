@@ -51,7 +51,8 @@ def run_json(capsys, argv) -> dict:
 @pytest.mark.parametrize("name", list(CHEAP))
 def test_simulate_family_json_and_text(capsys, name):
     values = CHEAP[name]
-    out = run_json(capsys, ["simulate", name, *sets(values), "--seeds", "3", "--seed", "2"])
+    out = run_json(capsys, ["simulate", name, *sets(values), "--seeds", "3", "--seed", "2",
+                            "--per-seed"])
     config = families()[name].config.from_dict(values)
     assert {k: out[k] for k in config.to_dict()} == json.loads(json.dumps(config.to_dict()))
     assert out["seeds"] == 3 and out["seed"] == 2 and len(out["errors"]) == 3
@@ -168,17 +169,18 @@ def stored_errors(tmp_path, capsys, name: str, values: dict) -> list[float]:
 @pytest.mark.parametrize("name", list(CHEAP))
 def test_one_seed_rule(tmp_path, capsys, name):
     stored = stored_errors(tmp_path, capsys, name, CHEAP[name])
-    # a sweep's default method "auto" is, for smc, the sampled estimator
-    sampled = ["--estimator", "sampled"] if name == "smc" else []
+    # a sweep's default method "auto" is, for smc and generations, the sampled estimator
+    sampled = ["--estimator", "sampled"] if name in ("smc", "generations") else []
     cli = run_json(capsys, ["simulate", name, *sets(CHEAP[name]), "--seeds", "3", "--seed", "5",
-                            *sampled])
+                            "--per-seed", *sampled])
     assert cli["errors"] == stored  # bitwise: floats survive JSON exactly
     if name == "smc":  # the flags shape of `simulate`
-        old = run_json(capsys, ["simulate", *SMC_FLAGS, "--seeds", "3", "--seed", "5", *sampled])
+        old = run_json(capsys, ["simulate", *SMC_FLAGS, "--seeds", "3", "--seed", "5",
+                                "--per-seed", *sampled])
         assert old["errors"] == stored and old["test_error"] == cli["test_error"]
     if name == "tails":  # `tails --simulate --seed`, which keeps its own keys
         old = run_json(capsys, ["tails", "--beta", "2", "--T", "1000", "--k", "100",
-                                "--simulate", "--seeds", "3", "--seed", "5"])
+                                "--simulate", "--seeds", "3", "--seed", "5", "--per-seed"])
         assert old["errors"] == stored
         assert (old["test_error"], old["sem"]) == (cli["test_error"], cli["sem"])
         assert {"support", "truncation_bound", "exact", "clean_law"} <= set(old)
@@ -186,13 +188,16 @@ def test_one_seed_rule(tmp_path, capsys, name):
         old = run_json(capsys, ["generations", "--d", "10", "--T", "30", "--T0", "40",
                                 "--generations", "2", "--sigma0", "0.5", "--simulate",
                                 "--seeds", "3", "--seed", "5"])
-        assert (old["test_error"], old["sem"]) == (cli["test_error"], cli["sem"])
+        conditional = run_json(capsys, ["simulate", name, *sets(CHEAP[name]), "--seeds", "3",
+                                        "--seed", "5"])  # both default to the conditional one
+        assert (old["test_error"], old["sem"]) == (conditional["test_error"], conditional["sem"])
+        assert conditional["method"] == "conditional"
 
 
 def test_the_cli_is_verbs_simulate(capsys):
     out = run_json(capsys, ["simulate", "smc", *sets(CHEAP["smc"]), "--seeds", "3",
                             "--seed", "5", "--method", "direct", "--estimator", "sampled",
-                            "--workers", "2"])
+                            "--workers", "2", "--per-seed"])
     result = verbs.simulate(Setting(**CHEAP["smc"]), seeds=3, seed=5, method="direct")
     assert out["errors"] == result.errors.tolist() and out["method"] == "direct"
 
@@ -230,4 +235,5 @@ def test_families_text(capsys, monkeypatch):
     assert "d (int, required)" in by_name["smc"] and "p2=0.0" in by_name["smc"]
     assert "theory   no (simulate only)" in by_name["bigram"]
     assert "extra    none needed" in by_name["tails"]
-    assert "[nn] (missing torch: pip install 'modelcollapse[nn]')" in by_name["gcd"]
+    assert ("[nn] (missing torch: pip install -e '.[nn]' (from a clone) or "
+            "pip install 'modelcollapse[nn]')") in by_name["gcd"]

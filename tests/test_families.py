@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from modelcollapse import GenerationsSetting, Setting, Spectrum, WorkflowSetting, predict, simulate
 from modelcollapse.configbase import ConfigBase
 from modelcollapse.experiments.gcd import GCDConfig
+from modelcollapse.experiments.images_generations_config import ImagesGenerationPoint
 from modelcollapse.experiments.lm_config import LMPoint
+from modelcollapse.experiments.lm_generations_config import LMGenerationPoint
 from modelcollapse.experiments.points import ImagesPoint
 from modelcollapse.family import BUILTIN, Family, families, family_of, get, register
 from modelcollapse.seeds import seed_generator
@@ -77,6 +79,18 @@ STRATEGIES = {
     "lm": _valid(lambda draw: LMPoint(size=draw(st.sampled_from(["micro", "tiny"])),
                                       p2=draw(unit), steps=draw(st.integers(1, 100)))),
     "gcd": _valid(lambda draw: GCDConfig(generations=draw(st.integers(0, 5)), pi=draw(unit))),
+    "lm-generations": _valid(lambda draw: LMGenerationPoint(
+        size=draw(st.sampled_from(["micro", "tiny"])), generation=draw(st.integers(0, 20)),
+        blocks=draw(st.integers(1, 10**5)), epochs=draw(st.floats(0.1, 10)),
+        **draw(st.sampled_from([{"workflow": "replace"}, {"workflow": "accumulate"},
+                                {"workflow": "accumulate-subsample"},
+                                {"workflow": "mix", "pi": 0.3}])))),
+    "images-generations": _valid(lambda draw: ImagesGenerationPoint(
+        n=draw(st.integers(1, 10**4)), generation=draw(st.integers(0, 20)),
+        model=draw(st.sampled_from(["random-features", "two-layer"])),
+        dataset=draw(st.sampled_from(["digits", "fashion-mnist"])),
+        **draw(st.sampled_from([{"workflow": "replace"}, {"workflow": "accumulate"},
+                                {"workflow": "mix", "pi": 0.5}])))),
     "workflow": _valid(lambda draw: WorkflowSetting(
         d=draw(st.integers(1, 40)), T=draw(st.integers(1, 500)), generations=draw(st.integers(0, 5)),
         sigma=draw(st.floats(0, 2)), ridge=draw(st.floats(0, 2)),
@@ -148,7 +162,8 @@ def test_bad_input_is_a_value_error_naming_the_field(name):
 
 def _example(name):
     return CHEAP.get(name) or {"images": ImagesPoint(n=10), "lm": LMPoint(),
-                               "gcd": GCDConfig()}[name]
+                               "gcd": GCDConfig(), "lm-generations": LMGenerationPoint(),
+                               "images-generations": ImagesGenerationPoint()}[name]
 
 
 @pytest.mark.parametrize("name", sorted(CHEAP))

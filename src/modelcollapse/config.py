@@ -11,13 +11,16 @@ message starts with the parameter's name, which the CLI turns into a one-line er
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from .budget import check_memory
 from .configbase import ConfigBase
 
 Model = Literal["linear", "random-projections"]
@@ -52,8 +55,9 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
 # The largest array one configuration may ask for (float64 entries): 1 GiB, an eighth of
 # what a 2-core, 24 GiB machine can hold several workers of.
 MAX_ARRAY_ELEMENTS = 2**27
-# A noise standard deviation beyond this would overflow σ² times the theory's factors (a
-# silent inf that reads as a divergence): refused by name instead.
+# A noise standard deviation (or a ridge) beyond this would overflow σ² (λ²) times the
+# theory's factors (a silent inf or NaN that reads as a divergence): refused by name instead.
+# At λ = 1e100 the estimator is already 0 to double precision (test error ||w1*||²_Σ).
 MAX_SIGMA = 1e100
 # Sample counts drawn by multinomials must fit a 64-bit integer.
 MAX_COUNT = float(2**62)
@@ -63,6 +67,19 @@ MAX_COUNT = float(2**62)
 # a loop of 10^5 steps is the longest a run should be asked to take before its first answer.
 MAX_GENERATIONS = 100_000
 
+
+
+def check_directory(name: str, directory: Path) -> None:
+    """Refuse, before any work, an output directory that is a file, cannot be created or
+    cannot be written (a ValueError naming ``name``); create it otherwise."""
+    if directory.exists() and not directory.is_dir():
+        raise ValueError(f"{name}: {directory} exists and is not a directory; choose another {name}")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as err:
+        raise ValueError(f"{name}: cannot write to {directory} ({err.strerror or err})") from None
 
 def check_choice(name: str, value: Any, options: tuple[str, ...]) -> None:
     """A ValueError naming ``name`` unless ``value`` is one of ``options``."""
@@ -123,7 +140,7 @@ class Spectrum:
     - ``shift[g]``: the fraction of c² = tr(ΣΔ) contributed by the group (sums to 1).
 
     Defaults: w1* spread evenly over directions (isotropic target) and Δ ∝ I (isotropic
-    label shift), as in SMC §0 item 3. With Σ = I this is the spec's isotropic setting.
+    label shift), as in SMC §0 item 3. With Σ = I this is the isotropic setting of SMC §2.4.
     """
 
     eigenvalues: np.ndarray
@@ -183,6 +200,8 @@ class Spectrum:
         """
         d = int(check_number("d", d, low=1, integer=True))
         beta = check_number("beta", beta, low=0.0)
+        # j, λ_j, the target's profile and the group sums: five arrays of d numbers
+        check_memory("d", 40.0 * d, f"a power-law spectrum of {d:.3g} eigenvalues")
         j = np.arange(1, d + 1, dtype=float)
         if d <= EXACT_SPECTRUM_LIMIT:
             edges = np.arange(d + 1)
@@ -329,12 +348,12 @@ class Setting(ConfigBase):
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        set_("d", int(check_number("d", self.d, low=1, integer=True)))
+        set_("d", int(check_number("d", self.d, low=1, high=MAX_COUNT, integer=True)))
         set_("n", int(check_number("n", self.n, low=1, integer=True)))
         set_("p2", check_number("p2", self.p2, low=0.0, high=1.0))
         set_("c2", check_number("c2", self.c2, low=0.0))
         set_("sigma", check_number("sigma", self.sigma, low=0.0, high=MAX_SIGMA))
-        set_("ridge", check_number("ridge", self.ridge, low=0.0))
+        set_("ridge", check_number("ridge", self.ridge, low=0.0, high=MAX_SIGMA))
         set_("r2", check_number("r2", self.r2, low=0.0))
         if self.model not in MODELS:
             raise ValueError(f"model must be one of {', '.join(MODELS)}, got {self.model!r}")
@@ -351,7 +370,8 @@ class Setting(ConfigBase):
                                  f"(its error is infinite otherwise), got {self.n0}")
         if self.alpha is not None:
             set_("alpha", check_number("alpha", self.alpha, low=0.0, high=1.0))
-        set_("iterations", int(check_number("iterations", self.iterations, low=1, integer=True)))
+        set_("iterations", int(check_number("iterations", self.iterations, low=1,
+                                            high=MAX_GENERATIONS, integer=True)))
         Spectrum.check(self.spectrum, self.d)
 
     @cached_property

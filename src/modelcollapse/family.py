@@ -136,6 +136,11 @@ class Family:
         return frozenset(whole | set(getattr(self.config, "WHOLE", ())))
 
 
+def install_hint(extra: str) -> str:
+    """How to install an extra, the same words everywhere (README, errors, notes)."""
+    return f"pip install -e '.[{extra}]' (from a clone) or pip install 'modelcollapse[{extra}]'"
+
+
 def _hint_names(hint: Any) -> set[str]:
     args = typing.get_args(hint)
     if not args:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,15 @@ class Result:
         raise AttributeError(f"{type(self).__name__} of {self.__dict__.get('family')!r} has no "
                              f"field or part {name!r}")
 
+    def __repr__(self) -> str:
+        """The fields that are set, with the per-seed ``errors`` summarised by their count
+        (``result.errors`` holds the values)."""
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                 if f.name != "errors" and not _unset(getattr(self, f.name), f.default)]
+        if self.errors is not None:
+            shown.append(f"errors=<{np.size(self.errors)} per-seed values>")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         """Plain fields in a fixed order: the test error, the Monte-Carlo fields (simulation
         only), the parts, the method, the note, and the per-seed errors."""
@@ -65,6 +74,13 @@ class Result:
         if self.errors is not None:
             out["errors"] = self.errors
         return out
+
+
+def _unset(value: Any, default: Any) -> bool:
+    """A field left at its default (an empty mapping, None, 0, ""); arrays count as set."""
+    if value is None or isinstance(value, Mapping):
+        return not value
+    return isinstance(value, str | int | float) and value == default
 
 
 def mean_sem(values: Any) -> tuple[Any, Any]:

@@ -42,11 +42,12 @@ def test_builtin_registry_and_names():
                              "tails-shifted-scaling", "tails-bigram", "tails-memory",
                              "generations-chain", "generations-ridge", "generations-crossover",
                              "nn-images", "nn-lm", "workflow-chain", "workflow-mix",
-                             "workflow-verify", "workflow-gaussian"]
-    assert figure_names(["all"]) == list(FIGURES)
-    assert figure_names(["pareto", "pareto"]) == ["pareto"]
+                             "workflow-verify", "workflow-gaussian", "nn-lm-generations",
+                             "nn-images-generations"]
+    assert figure_names(["all"], quick=True) == list(FIGURES)
+    assert figure_names(["pareto", "pareto"], quick=True) == ["pareto"]
     with pytest.raises(ValueError, match="^figure: unknown figure 'nope'"):
-        figure_names(["nope"])
+        figure_names(["nope"], quick=True)
 
 
 def test_register_validates_and_adds():
@@ -56,7 +57,7 @@ def test_register_validates_and_adds():
         register(Figure("pareto", "t", "s", "c", _sweep, _draw))
     try:
         assert register(TOY) is TOY and FIGURES["toy"] is TOY
-        assert "toy" in figure_names(["all"])
+        assert "toy" in figure_names(["all"], quick=True)
     finally:
         FIGURES.pop("toy", None)
 
@@ -97,7 +98,9 @@ def test_compare_counts_points_within_error_bars():
 
 def test_cli_lists_figures_and_rejects_bad_input(capsys, tmp_path):
     assert main(["reproduce", "--list"]) == 0
-    assert capsys.readouterr().out.split() == list(FIGURES)
+    lines = capsys.readouterr().out.splitlines()  # one line per figure: name, then its title
+    assert [line.split()[0] for line in lines] == list(FIGURES)
+    assert all(line.split(None, 1)[1] == fig.title for line, fig in zip(lines, FIGURES.values(), strict=True))
     assert main(["reproduce"]) == 2
     assert "figure: name one or more figures" in capsys.readouterr().err
     assert main(["reproduce", "nope", "--store", str(tmp_path / "r.duckdb")]) == 2
@@ -114,11 +117,12 @@ def test_figures_with_missing_dependencies_are_skipped_by_all_and_explained_by_n
 
     fig = FIGURES["nn-images"]
     monkeypatch.setattr(type(fig), "missing", lambda self: ["torch"] if self is fig else [])
-    names = figure_names(["all"])
+    names = figure_names(["all"], quick=True)
     assert "nn-images" not in names and "classical-scaling" in names
     assert "skipping nn-images: needs torch" in capsys.readouterr().err
-    with pytest.raises(ValueError, match=r"nn-images needs torch; pip install -e '\.\[nn\]'"):
-        figure_names(["nn-images"])
+    with pytest.raises(ValueError, match=r"nn-images needs torch; pip install -e '\.\[nn\]' "
+                                         r"\(from a clone\) or pip install 'modelcollapse\[nn\]'"):
+        figure_names(["nn-images"], quick=True)
 
 
 # -- claims: checked in every run, printed as each figure finishes, --check exits 1 -----------

@@ -11,15 +11,19 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import sys
 from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..budget import MAX_INPUT
 from ..config import MODELS, Setting
-from ..family import Family, get
+from ..family import Family, get, install_hint
 from ..result import json_value
+from ..theory.generator import ols_generator_c2
 
 # The Setting flags of the smc shape (``predict --d D --n N ...``); with a FAMILY, --set
 # takes their place. The first four are required when no FAMILY is named.
@@ -38,6 +42,7 @@ def number(kind: type = float):
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
         if isinstance(value, float) and not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        _check_magnitude(text, value)
         return value
 
     parse.__name__ = kind.__name__
@@ -52,7 +57,23 @@ def whole(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if not math.isfinite(value) or value != int(value):
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    _check_magnitude(text, value)
     return int(value)
+
+
+def _check_magnitude(text: str, value: float) -> None:
+    if abs(value) > MAX_INPUT:
+        raise argparse.ArgumentTypeError(f"expected a number of magnitude at most "
+                                         f"{MAX_INPUT:g}, got {text!r}")
+
+
+def bounded(key: str, value: Any) -> Any:
+    """A ``--set`` value, after checking its numbers (tuple items too) are at most MAX_INPUT
+    in magnitude (a ValueError naming ``key``)."""
+    for item in value if isinstance(value, tuple) else (value,):
+        if isinstance(item, int | float) and not isinstance(item, bool) and abs(item) > MAX_INPUT:
+            raise ValueError(f"{key} must be of magnitude at most {MAX_INPUT:g}, got {item!r}")
+    return value
 
 
 def path(text: str) -> Path:
@@ -61,6 +82,34 @@ def path(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty path; give a file or directory name")
     return Path(text)
+
+
+def add_progress_argument(parser: argparse.ArgumentParser) -> None:
+    """--no-progress. Every command follows one rule (:func:`show_progress`): progress bars
+    go to stderr, and only when it is a terminal (never into a log file, nohup or Slurm)."""
+    parser.add_argument("--no-progress", action="store_true",
+                        help="hide the progress bars (shown on stderr only when it is a terminal)")
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    """Whether to draw progress bars: stderr is a terminal and --no-progress was not given."""
+    return not args.no_progress and sys.stderr.isatty()
+
+
+def add_workers_argument(parser: Any, what: str = "local worker processes") -> None:
+    """--workers, with one default for every command: all CPU cores (:func:`worker_count`).
+
+    ``parser`` may be a mutually exclusive group (reproduce, sweep: --workers or --scheduler)."""
+    parser.add_argument("--workers", type=whole, default=None,
+                        help=f"{what}, one BLAS thread each; results do not depend on it "
+                             "(default: all CPU cores; more is capped there)")
+
+
+def worker_count(workers: int | None) -> int:
+    """--workers as a count: all CPU cores when not given; a request above them is capped
+    (processes beyond the cores only add memory and contention)."""
+    cores = os.cpu_count() or 1
+    return cores if workers is None else min(workers, cores)
 
 
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +129,8 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--p2", type=number(), default=None,
                         help="fraction of synthetic training samples, in [0, 1] (required)")
     parser.add_argument("--c2", type=number(), default=None,
-                        help="synthetic-label quality c^2 = E[(x.(w2 - w1))^2] (required unless --n0)")
+                        help="synthetic-label quality c^2 = E[(x.(w2 - w1))^2] (required unless --n0, "
+                             "which derives it)")
     parser.add_argument("--sigma", type=number(), default=None,
                         help="label-noise standard deviation (default: 1)")
     parser.add_argument("--ridge", type=number(), default=None,
@@ -89,7 +139,8 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
                         help="input covariance: isotropic or power:BETA (default: isotropic)")
     parser.add_argument("--n0", type=whole, default=None,
                         help="synthetic labels from an OLS generator fitted on N0 real samples "
-                             "(c2 is then derived: sigma^2 d/(N0-d-1))")
+                             "(c2 is then derived, sigma^2 d/(N0-d-1), and printed; "
+                             "not with --c2)")
     parser.add_argument("--alpha", type=number(), default=None,
                         help="weighted mixing: weight alpha on the synthetic part of the loss")
     parser.add_argument("--iterations", type=whole, default=None,
@@ -102,6 +153,15 @@ def setting_from_args(args: argparse.Namespace) -> Setting:
     left out take the Setting's defaults."""
     given = {name: getattr(args, name) for name in SMC_FLAGS if getattr(args, name) is not None}
     return Setting(**given)
+
+
+def setting_fields(setting: Any) -> dict[str, Any]:
+    """A configuration as printed; for a :class:`Setting` with an OLS generator (``n0``),
+    ``c2`` is the derived c² the answer used (SMC eq. (4.2)), not the unused field."""
+    out = setting.to_dict()
+    if isinstance(setting, Setting) and setting.n0 is not None:
+        out["c2"] = float(ols_generator_c2(setting.d, setting.n0, setting.sigma))
+    return out
 
 
 def add_family_arguments(parser: argparse.ArgumentParser) -> None:
@@ -125,6 +185,9 @@ def chosen_family(args: argparse.Namespace) -> Family | None:
             raise ValueError("--set: name a FAMILY before it, e.g. "
                              f"`modelcollapse {args.command} tails --set beta=2 --set T=1e4` "
                              "(`modelcollapse families` lists them)")
+        if args.n0 is not None and args.c2 is not None:
+            raise ValueError("--c2: with --n0 the synthetic-label quality is derived from the "
+                             "OLS generator (c2 = sigma^2 d/(n0 - d - 1)); give one of them")
         derived = {"c2"} if args.n0 is not None else set()  # an OLS generator's c² is derived
         missing = [f"--{name}" for name in SMC_REQUIRED
                    if getattr(args, name) is None and name not in derived]
@@ -143,7 +206,7 @@ def require_installed(family: Family) -> None:
     """A ValueError naming the extra to install if the family's optional modules are missing."""
     missing = family.missing()
     if missing:
-        fix = (f"install the [{family.extra}] extra: pip install 'modelcollapse[{family.extra}]'"
+        fix = (f"install the [{family.extra}] extra: {install_hint(family.extra)}"
                if family.extra else f"install {', '.join(missing)}")
         raise ValueError(f"{family.name}: needs {', '.join(missing)}, which is not installed; "
                          f"{fix}")
@@ -197,7 +260,10 @@ def with_overrides(config: Any, items: list[str]) -> Any:
         if key not in names:
             raise ValueError(f"{key} is not a setting; choose from {', '.join(names)}")
         changes[key] = parse_like(key, text, getattr(config, key))
-    return config.replace(**changes)
+    replaced = config.replace(**changes)  # its own messages first (e.g. "beta must be <= 64")
+    for key, value in changes.items():
+        bounded(key, value)
+    return replaced
 
 
 def family_config(family: Family, items: list[str]) -> Any:
@@ -226,27 +292,38 @@ def family_config(family: Family, items: list[str]) -> Any:
         raise ValueError(f"{missing[0]}: the {family.name} family needs "
                          f"{', '.join(missing)}; give --set {missing[0]}=VALUE")
     try:
-        return family.from_dict(data)  # unknown keys: "KEY: not a field of ..."
+        config = family.from_dict(data)  # unknown keys: "KEY: not a field of ..."
     except TypeError as err:  # a value of a type the configuration cannot even compare
         raise ValueError(f"{family.name}: {err}") from None
+    for key, value in data.items():  # after the configuration's own, more precise, messages
+        bounded(key, value)
+    return config
 
 
-def add_simulation_arguments(parser: argparse.ArgumentParser, *, seeds: int, what: str) -> None:
-    """--simulate (Monte-Carlo ``what`` instead of the theory), --seeds K and --seed S."""
+def add_simulation_arguments(parser: argparse.ArgumentParser, *, seeds: int, what: str,
+                             per_seed: bool = True) -> None:
+    """--simulate (Monte-Carlo ``what`` instead of the theory), --seeds K and --seed S; with
+    ``per_seed`` (a simulation run seed by seed, with a progress bar) also --per-seed and
+    --no-progress."""
     parser.add_argument("--simulate", action="store_true", help=f"Monte-Carlo {what}")
     parser.add_argument("--seeds", type=whole, default=None,
                         help=f"with --simulate: seed indices 0..K-1 are run (default: {seeds})")
     parser.add_argument("--seed", type=whole, default=None,
                         help="with --simulate: the base seed; run i is seed index i of it, as in "
                              "`modelcollapse simulate FAMILY` and a stored sweep (default: 0)")
+    if per_seed:
+        parser.add_argument("--per-seed", action="store_true",
+                            help="with --simulate: also print every seed's test error (errors)")
+        add_progress_argument(parser)
     parser.set_defaults(default_seeds=seeds)
 
 
 def monte_carlo_seeds(args: argparse.Namespace) -> tuple[int, int]:
-    """(seeds, base seed) of a --simulate run; --seeds or --seed without --simulate is an
-    error rather than silently ignored."""
+    """(seeds, base seed) of a --simulate run; --seeds, --seed or --per-seed without
+    --simulate is an error rather than silently ignored."""
     if not args.simulate:
         given = [f"--{flag}" for flag in ("seeds", "seed") if getattr(args, flag) is not None]
+        given += ["--per-seed"] if getattr(args, "per_seed", False) else []
         if given:
             raise ValueError(f"{given[0]}: applies with --simulate only")
     seeds = args.default_seeds if args.seeds is None else args.seeds

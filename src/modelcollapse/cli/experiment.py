@@ -7,7 +7,8 @@ message naming it. Results go to ``--out`` as CSV and JSON; ``--store PATH`` sen
 fit or training run instead to the DuckDB results store, one per-seed task of the
 ``images`` or ``lm`` family each, where ``modelcollapse reproduce`` (figures ``nn-images``,
 ``nn-lm``) and ``results`` see them. Both run the same per-seed function for the same seed
-indices, so they give the same numbers.
+indices, so they give the same numbers. ``--workflow W --generations G [--pi PI]`` trains
+networks over generations instead (:mod:`.experiment_generations`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .common import path, whole, with_overrides
+from ..config import check_directory, check_number
+from .common import (
+    add_progress_argument,
+    add_workers_argument,
+    path,
+    show_progress,
+    whole,
+    with_overrides,
+)
+from .experiment_generations import add_chain_arguments, chain_config, run_chain
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,14 +55,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "(repeatable); --show-config lists the fields")
         p.add_argument("--show-config", action="store_true",
                        help="print the configuration that would run, and exit")
-        p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+        add_progress_argument(p)
         p.add_argument("--store", type=path, default=None, metavar="PATH",
                        help="run every fit as a per-seed task into this DuckDB results store "
                             f"instead of --out (resumable, shared with modelcollapse reproduce "
                             f"nn-{name if name == 'lm' else 'images'}); tasks train on a GPU "
                             "when present")
-        p.add_argument("--workers", type=whole, default=None,
-                       help="local worker processes for --store (default: all CPUs)")
+        add_workers_argument(p, "with --store: local worker processes")
+        add_chain_arguments(p)
         p.set_defaults(handler=run)
 
 
@@ -63,18 +73,26 @@ def run(args: argparse.Namespace) -> int:
         from ..experiments import images, images_task, language
         from ..experiments.lm_config import LMConfig
     except ImportError as err:
-        raise ValueError(f"experiments need the [nn] extra (pip install 'modelcollapse[nn]'): "
-                         f"{err}") from None
+        from ..family import install_hint
+
+        raise ValueError(f"experiments need the [nn] extra: {err}; {install_hint('nn')}") from None
     if args.threads is not None:
+        check_number("threads", args.threads, low=1)
         torch.set_num_threads(args.threads)
     module, config_type = ((images, images.ImagesConfig) if args.experiment == "images"
                            else (language, LMConfig))
-    config = with_overrides(config_type.quick() if args.quick else config_type(), args.set)
+    chain = chain_config(args)  # None without --workflow
+    config = chain or with_overrides(config_type.quick() if args.quick else config_type(), args.set)
     if args.show_config:
         for f in fields(config):
             print(f"{f.name} = {getattr(config, f.name)!r}")
         return 0
-    progress = not args.no_progress
+    progress = show_progress(args)
+    if args.store is None:  # before any training: where the results go can be written
+        check_directory("--out", args.out)
+    if chain is not None:
+        _table(*run_chain(chain, args, progress))
+        return 0
     if args.store is not None:
         if args.device != "auto":
             raise ValueError("--device: stored tasks choose their own device (a GPU when "
@@ -110,7 +128,7 @@ def _to_store(experiment: str, config: Any, path: Path, workers: int | None, pro
     sweep = Sweep(f"experiment-{experiment}", tuple(config.points()),
                   seeds=seed_index_count(config.seeds), base_seed=config.base_seed)
     with Store(path) as store:
-        summary = run_sweep(sweep, store, LocalBackend(workers), progress=None if progress else False)
+        summary = run_sweep(sweep, store, LocalBackend(workers), progress=progress)
         points = store.points(sweep.name)
     print(summary)
     if summary.failed:

@@ -16,6 +16,7 @@ from dataclasses import MISSING, fields
 from typing import Any
 
 from ..configbase import plain
+from ..family import install_hint
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
         elif d["installed"]:
             extra = f"[{d['extra']}] (installed)" if d["extra"] else "installed"
         else:
-            extra = (f"[{d['extra']}] (missing {', '.join(d['missing'])}: pip install "
-                     f"'modelcollapse[{d['extra']}]')" if d["extra"]
+            extra = (f"[{d['extra']}] (missing {', '.join(d['missing'])}: "
+                     f"{install_hint(d['extra'])})" if d["extra"]
                      else f"missing {', '.join(d['missing'])}")
         cells = [f"{r['name']} ({r['type']}, required)" if r["required"]
                  else f"{r['name']}={_cell(r['default'])}" for r in d["fields"]]

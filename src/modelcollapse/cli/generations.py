@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..budget import MAX_CHAIN_DRAWS, check_memory, check_steps
 from ..generations import GenerationsSetting, predict_generations
 from ..generations.config import ADAPTIVE
 from ..generations.simulate import simulate_generations
@@ -47,7 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="source exponent r of w0 under a power:BETA spectrum")
     parser.add_argument("--r2", type=number(), default=None,
                         help="||w0||^2 (default: 1; under --source, sum_j j^(BETA-1-2*BETA*r))")
-    add_simulation_arguments(parser, seeds=200, what="of the chain instead of the formula")
+    # one vectorised draw of every seed at once: no per-seed values, no progress bar
+    add_simulation_arguments(parser, seeds=200, what="of the chain instead of the formula",
+                             per_seed=False)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -60,6 +63,11 @@ def run(args: argparse.Namespace) -> int:
     theory = predict_generations(setting)
     result = {**setting.to_dict(), "r2": setting.norm2, **theory.to_dict()}
     if args.simulate:
+        # every seed is drawn at once: a few d x d statistics per seed, generation after generation
+        check_memory("seeds", 8.0 * 4 * seeds * setting.d * (setting.d + 1),
+                     f"{seeds} chains of {setting.d}x{setting.d} statistics")
+        check_steps("generations", float(seeds) * (setting.generations + 1), MAX_CHAIN_DRAWS,
+                    "seeds x generations drawn", "lower --seeds or --generations")
         sim = simulate_generations(setting.replace(ridge=theory.ridge), seeds=seeds, seed=seed)
         result["predicted_test_error"] = theory.test_error
         result.update(sim.to_dict())

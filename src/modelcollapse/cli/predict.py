@@ -16,6 +16,7 @@ from .common import (
     chosen_family,
     emit,
     family_config,
+    setting_fields,
     setting_from_args,
 )
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     family = chosen_family(args)
     if family is None:
         setting = setting_from_args(args)
-        result = {**setting.to_dict(), **predict(setting).to_dict()}
+        result = {**setting_fields(setting), **predict(setting).to_dict()}
         title = f"modelcollapse predict ({setting.model}, spectrum {setting.spectrum})"
         emit(result, args.json, title)
         return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import path
+from .common import path, show_progress
 from .sweep import add_run_arguments
 
 
@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("figures", nargs="*", metavar="FIGURE",
                         help="figure names, or 'all' (see --list)")
-    parser.add_argument("--list", action="store_true", help="print the figure names and exit")
+    parser.add_argument("--list", action="store_true",
+                        help="print the figure names, one line each with what it shows, and exit")
     parser.add_argument("--quick", action="store_true",
                         help="small grids: each figure in under a minute on 2 cores")
     parser.add_argument("--out", type=path, default=Path("report"), metavar="DIR",
@@ -38,29 +39,48 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here: matplotlib and the figure modules cost a second the other commands skip.
     from ..reproduce import FIGURES, reproduce
-    from ..reproduce.run import figure_names
+    from ..reproduce.run import check_out, figure_names
     from ..sweep import Store, open_backend
 
     if args.list:
-        print("\n".join(FIGURES))
+        width = max(map(len, FIGURES))
+        print("\n".join(f"{name:<{width}}  {fig.title}" for name, fig in FIGURES.items()))
         return 0
     if not args.figures:
         raise ValueError("figure: name one or more figures, 'all', or use --list")
-    names = figure_names(args.figures)  # fail on a typo before starting workers
-    with open_backend(args.workers, args.scheduler) as backend, Store(args.store) as store:
-        try:
-            entries = reproduce(names, args.out, quick=args.quick, store=store,
-                                backend=backend, progress=False if args.no_progress else None,
-                                on_entry=lambda e: _print_entry(e, args.out))
-        except RuntimeError as err:  # failed tasks: the finished ones are stored, re-run to retry
-            print(f"modelcollapse reproduce: error: {err}", file=sys.stderr)
-            return 1
+    # the whole plan, before starting workers: names, what can run here, the output directory
+    names = figure_names(args.figures, args.quick)
+    check_out(args.out, names)  # reproduce() says which files of a previous run it replaces
+    entries: list[Any] = []
+
+    def finished(entry: Any) -> None:
+        entries.append(entry)
+        _print_entry(entry, args.out)
+
+    try:
+        with open_backend(args.workers, args.scheduler) as backend, Store(args.store) as store:
+            reproduce(names, args.out, quick=args.quick, store=store, backend=backend,
+                      progress=show_progress(args), on_entry=finished)
+    except RuntimeError as err:  # failed tasks: the finished ones are stored, re-run to retry
+        print(f"modelcollapse reproduce: error: {err}", file=sys.stderr)
+        return 1
+    finally:  # also when a later figure fails or the run is interrupted
+        _print_summary(entries, len(names), args.out)
+    failed = [v for e in entries for v in e.failed]
+    return 1 if failed and args.check else 0
+
+
+def _print_summary(entries: list[Any], planned: int, out: Path) -> None:
+    """The claims over the figures that finished, and where the report is."""
     failed = [(e.name, v["name"]) for e in entries for v in e.failed]
     held = sum(len(e.verdicts) for e in entries) - len(failed)
-    print(f"claims: {held} held, {len(failed)} failed"
+    unfinished = (f" ({len(entries)} of {planned} figures finished)"
+                  if len(entries) < planned else "")
+    print(f"claims: {held} held, {len(failed)} failed{unfinished}"
           + (": " + ", ".join(f"{fig}/{claim}" for fig, claim in failed) if failed else ""))
-    print(f"report: {args.out / 'index.html'}")
-    return 1 if failed and args.check else 0
+    if entries:
+        print(f"report: {out / 'index.html'}")
+    sys.stdout.flush()
 
 
 def _print_entry(entry: Any, out: Path) -> None:

@@ -9,24 +9,32 @@ For smc, ``--estimator`` (conditional, the default, or sampled) and ``--method``
 direct, sufficient) name the engine's method (``simulate.choose_method``): conditional +
 sufficient is "conditional", conditional + direct "direct-conditional", conditional + auto
 the cheaper of those two, sampled + auto is "auto" (the cheaper of "sufficient" and "direct",
-the method stored results and sweeps have always used).
+the method stored results and sweeps have always used). A family whose methods include
+"conditional" and "sampled" (generations) takes ``--estimator`` the same way, conditional by
+default; its method "auto" stays the sampled estimator of its stored results.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from ..budget import check_smc_simulation
 from ..simulate.methods import ESTIMATORS, SAMPLER_CHOICES
 from ..verbs import simulate
 from .common import (
     add_family_arguments,
+    add_progress_argument,
     add_setting_arguments,
+    add_workers_argument,
     chosen_family,
     emit,
     family_config,
     require_installed,
+    setting_fields,
     setting_from_args,
+    show_progress,
     whole,
+    worker_count,
 )
 
 
@@ -54,11 +62,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="smc: sufficient statistics, direct row sampling, or the cheaper "
                              "(auto); other families: auto")
     parser.add_argument("--estimator", choices=ESTIMATORS, default=None,
-                        help="smc: the exact expectation over targets and noise per draw of "
-                             "the data (conditional, the default) or one draw of everything "
-                             "(sampled)")
-    parser.add_argument("--workers", type=whole, default=1,
-                        help="processes running seeds in parallel, one BLAS thread each (default: 1)")
+                        help="smc and generations: the exact expectation over targets and "
+                             "noise per draw of the data (conditional, the default) or one "
+                             "draw of everything (sampled)")
+    add_workers_argument(parser, "processes running seeds in parallel")
+    add_progress_argument(parser)
+    parser.add_argument("--per-seed", action="store_true",
+                        help="also print every seed's test error (errors)")
     parser.set_defaults(handler=run)
 
 
@@ -72,18 +82,22 @@ def run(args: argparse.Namespace) -> int:
         setting = family_config(family, args.set)
         title = f"modelcollapse simulate {family.name}"
     if family is None or family.name == "smc":
-        from ..simulate.engine import choose_method
+        from ..simulate.engine import choose_method, resolve_method
 
         method = choose_method(setting, args.method, args.estimator or "conditional")
+        check_smc_simulation(setting, resolve_method(setting, method),
+                             max(1, min(worker_count(args.workers), args.seeds)))
+    elif set(ESTIMATORS) <= set(family.methods) and args.method == "auto":
+        method = args.estimator or "conditional"  # the command line's default estimator
     elif args.estimator is not None:
-        raise ValueError(f"--estimator: only smc offers estimators; {family.name} offers "
-                         f"the method {', '.join(family.methods)}")
+        raise ValueError(f"--estimator: the {family.name} family offers no estimators; its "
+                         f"methods are {', '.join(family.methods)}")
     else:
         method = args.method
     result = simulate(setting, seeds=args.seeds, seed=args.seed, method=method,
-                      progress=not args.json, workers=args.workers)
-    out = {**setting.to_dict(), **result.to_dict()}
-    if not args.json:
+                      progress=show_progress(args), workers=worker_count(args.workers))
+    out = {**setting_fields(setting), **result.to_dict()}
+    if not args.per_seed:
         out.pop("errors")
     emit(out, args.json, title)
     return 0

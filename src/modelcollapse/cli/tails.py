@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_simulation_arguments, emit, monte_carlo_seeds, number, whole
+from .common import (
+    add_simulation_arguments,
+    emit,
+    monte_carlo_seeds,
+    number,
+    show_progress,
+    whole,
+)
 
 # The tails package is imported by the handler: its scipy special functions would slow the
 # start-up of every other subcommand.
@@ -45,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..budget import MAX_CHAIN_DRAWS, check_steps
     from ..config import check_number
     from ..tails import TailsSetting, test_error
     from ..tails.laws import asymptotic_law, clean_law
@@ -59,14 +67,19 @@ def run(args: argparse.Namespace) -> int:
         check_number("seeds", seeds, low=2, integer=True)  # a standard error needs two
         # seed indices 0..K-1 of base seed --seed of the family's per-seed run: the numbers of
         # `simulate tails` and of a stored sweep, bit for bit
-        result.update(simulate(setting, seeds=seeds, seed=seed).to_dict())
-        if not args.json:
-            result.pop("errors")  # the per-seed values: JSON only
+        result.update(simulate(setting, seeds=seeds, seed=seed,
+                               progress=show_progress(args)).to_dict())
+        if not args.per_seed:
+            result.pop("errors")
         result["exact"] = False
     else:
+        if setting.mechanism == "B":  # each generation's kept mass sums over all earlier ones
+            check_steps("generations", setting.generations**2 / 2, MAX_CHAIN_DRAWS / 100,
+                        "the exact mechanism-B chain's pairs of generations",
+                        "--simulate is linear in the generations")
         result["test_error"] = test_error(setting)
         result["exact"] = True
     result["clean_law"] = float(clean_law(setting.beta, setting.T))
-    result["asymptotic_law"] = asymptotic_law(setting)  # None where the spec gives no law
+    result["asymptotic_law"] = asymptotic_law(setting)  # None where the theory page gives no law
     emit(result, args.json, f"modelcollapse tails (beta {setting.beta:g}, {setting.transform})")
     return 0

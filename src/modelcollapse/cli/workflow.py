@@ -8,7 +8,14 @@ import math
 
 from ..verbs import predict, simulate
 from ..workflows.config import WorkflowSetting
-from .common import add_simulation_arguments, emit, monte_carlo_seeds, number, whole
+from .common import (
+    add_simulation_arguments,
+    emit,
+    monte_carlo_seeds,
+    number,
+    show_progress,
+    whole,
+)
 
 
 def tolerance(text: str) -> float:
@@ -64,9 +71,10 @@ def run(args: argparse.Namespace) -> int:
         tau=args.tau, verifier=args.verifier, nv=args.nv)
     seeds, seed = monte_carlo_seeds(args)
     if args.simulate:
-        result = simulate(setting, seeds=seeds, seed=seed, progress=not args.json)
+        result = simulate(setting, seeds=seeds, seed=seed, progress=show_progress(args))
         out = result.to_dict()
-        out.pop("errors")
+        if not args.per_seed:
+            out.pop("errors")
     else:
         out = predict(setting).to_dict()
     emit({**setting.to_dict(), **out}, args.json,

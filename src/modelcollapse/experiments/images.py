@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..budget import check_memory
 from ..config import check_number
 from ..configbase import ConfigBase
 from .data.images import DATASETS, ImageData
@@ -30,6 +31,9 @@ from .mixing import mixture_counts
 from .points import ImagesPoint
 from .random_features import RandomFeatureRidge
 from .two_layer import predict_two_layer, train_two_layer
+
+# Inputs per image of the largest data set (28 x 28 pixels).
+MAX_PIXELS = 784
 
 IMAGE_MODELS: tuple[str, ...] = ("random-features", "two-layer")
 
@@ -90,6 +94,11 @@ class ImagesConfig(ConfigBase):
         for model in _nonempty("models", self.models):
             if model not in IMAGE_MODELS:
                 raise ValueError(f"models must be among {', '.join(IMAGE_MODELS)}, got {model!r}")
+        if "random-features" in self.models:  # two min(n, m)^2 Gram matrices and S (m x pixels)
+            width = float(max(self.rf_widths))
+            side = min(float(max(self.n_grid)), width)
+            check_memory("rf_widths", 16 * side**2 + 4 * width * MAX_PIXELS,
+                         f"{width:.3g} random features")
 
     def points(self) -> list[ImagesPoint]:
         """One :class:`ImagesPoint` per fit, model by model (in ``models`` order), then width,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ..budget import check_memory
 from ..config import check_number
 from ..configbase import ConfigBase
 
@@ -218,8 +219,15 @@ class LMConfig(LMRecipe):
         for value in self.seeds:
             check_number("seeds", value, low=0, integer=True)
         _check_size("mixture_size", self.mixture_size)
+        for name in ("sizes", "p2_grid", "size_p2_grid"):
+            if not isinstance(getattr(self, name), tuple) or not getattr(self, name):
+                raise ValueError(f"{name} must be a non-empty tuple, got {getattr(self, name)!r}")
         for size in self.sizes:
             _check_size("sizes", size)
+        # the position table (weights, gradients, two Adam moments) and a causal mask
+        width = max(MODEL_SIZES[s][1] for s in (self.mixture_size, self.generator_size, *self.sizes))
+        check_memory("context", 16.0 * self.context * width + float(self.context) * self.context,
+                     f"a model with {self.context:.3g} positions")
         for name in ("p2_grid", "size_p2_grid"):
             for value in getattr(self, name):
                 check_number(name, value, low=0.0, high=1.0)

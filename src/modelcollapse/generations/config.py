@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from ..config import MAX_SIGMA, Spectrum, check_number
+from ..config import MAX_GENERATIONS, MAX_SIGMA, Spectrum, check_number
 from ..configbase import ConfigBase
 
 ADAPTIVE = "adaptive"
@@ -70,7 +70,8 @@ class GenerationsSetting(ConfigBase):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         set_("d", int(check_number("d", self.d, low=1, integer=True)))
         set_("T", int(check_number("T", self.T, low=1, integer=True)))
-        set_("generations", int(check_number("generations", self.generations, low=0, integer=True)))
+        set_("generations", int(check_number("generations", self.generations, low=0,
+                                             high=MAX_GENERATIONS, integer=True)))
         set_("T0", _schedule("T0", self.T0, self.generations, low=1, integer=True))
         set_("sigma0", _schedule("sigma0", self.sigma0, self.generations, low=0.0, integer=False,
                                  high=MAX_SIGMA))

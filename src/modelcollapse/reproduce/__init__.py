@@ -12,7 +12,9 @@ into the results store, overlays the theory and writes PNG + PDF + CSV and a rep
 (:mod:`.networks`, SMC §7 Fig. 7: networks on real images) and ``nn-lm``
 (:mod:`.language_models`, Fig. 8: language models on real and generated text), both
 without a theory curve; ``workflow-chain``, ``workflow-mix``, ``workflow-verify`` and
-``workflow-gaussian`` (:mod:`.workflows`, WF; drawn by :mod:`.workflows_drawing`).
+``workflow-gaussian`` (:mod:`.workflows`, WF; drawn by :mod:`.workflows_drawing`);
+``nn-lm-generations`` and ``nn-images-generations`` (:mod:`.networks_generations`: language
+and image models over generations under the workflows of WF §1, no theory curve).
 The theory compared with each marker follows the setting's
 type (:func:`.run.predicted_error`).
 
@@ -38,6 +40,7 @@ Adding a figure (tails, generations, neural-network experiments...) takes one mo
    lists it. Quick mode should stay under a minute on 2 cores.
 """
 
+import sys
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -46,10 +49,11 @@ from ..sweep import Backend, LocalBackend, Store
 from .claims import Check, Claim, Evidence, Verdict
 from .registry import FIGURES, Curve, Drawing, Figure, register
 from .report import FigureEntry
-from .run import figure_names, reproduce_figure
+from .run import check_out, figure_names, reproduce_figure
 
 BUILTIN = ("classical", "random_projections", "pareto", "mixing", "power_law", "tails",
-           "tails_models", "generations", "networks", "language_models", "workflows")
+           "tails_models", "generations", "networks", "language_models", "workflows",
+           "networks_generations")
 for _module in BUILTIN:
     import_module(f"{__name__}.{_module}")
 
@@ -58,14 +62,23 @@ def reproduce(names: list[str], out: str | Path = "report", *, quick: bool = Fal
               store: Store | None = None, backend: Backend | None = None,
               progress: bool | None = None,
               on_entry: Callable[[FigureEntry], None] | None = None) -> list[FigureEntry]:
-    """Reproduce figures by name (``["all"]`` for every one) into ``out``.
+    """Reproduce figures by name (``["all"]`` for every one that can run here) into ``out``.
+
+    The whole plan is checked before any work (:func:`.run.figure_names`,
+    :func:`.run.check_out`): an unknown figure, one that cannot run here in this mode, or an
+    output directory that cannot be written is a ValueError at once.
 
     The store defaults to ``results/modelcollapse.duckdb`` and the backend to all local
     CPUs. ``on_entry`` is called with each figure's report entry (its claims' verdicts
     included) as soon as that figure is done. Returns the entries (also in
     ``out/index.html``).
     """
-    selected = figure_names(names)
+    selected = figure_names(names, quick)
+    previous = check_out(Path(out), selected)
+    if previous:
+        print(f"reproduce: replacing the files of a previous run in {out}: "
+              f"{', '.join(f'{name}.*' for name in previous)} (index.html keeps the other "
+              "figures)", file=sys.stderr)
     own = store is None
     store = Store() if store is None else store
     backend = backend or LocalBackend()

@@ -18,6 +18,7 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
+from ..family import install_hint
 from ..sweep import Point, Sweep
 from .claims import Claim
 
@@ -53,11 +54,12 @@ class Drawing:
 class Figure:
     """A reproducible figure: its Monte-Carlo sweep and how to draw it.
 
-    ``name`` is the CLI name (``modelcollapse reproduce NAME``); ``source`` cites the spec
-    section; ``claim`` is the paper's statement the figure shows, one sentence, and
+    ``name`` is the CLI name (``modelcollapse reproduce NAME``); ``source`` cites the theory
+    section (SMC, TG or WF label); ``claim`` is the paper's statement the figure shows, one sentence, and
     ``claims`` the checks that decide it on the figure's data in every run
     (:mod:`.claims`). ``requires`` names the optional modules its tasks import, with the
-    extra that installs them.
+    extra that installs them; ``blocker(quick)`` says why the figure cannot run on this
+    machine in that mode (no GPU, a data set not installed), or returns "" when it can.
     """
 
     name: str
@@ -69,10 +71,19 @@ class Figure:
     claims: tuple[Claim, ...] = ()
     requires: tuple[str, ...] = ()
     extra: str = ""
+    blocker: Callable[[bool], str] | None = None
 
     def missing(self) -> list[str]:
         """The modules of ``requires`` that cannot be imported here."""
         return [m for m in self.requires if importlib.util.find_spec(m) is None]
+
+    def unavailable(self, quick: bool) -> str:
+        """Why the figure cannot run here in this mode, with what would fix it ("" if it
+        can): missing optional modules first, then the figure's own ``blocker``."""
+        missing = self.missing()
+        if missing:
+            return f"needs {', '.join(missing)}; {install_hint(self.extra)}"
+        return self.blocker(quick) if self.blocker is not None else ""
 
 
 FIGURES: dict[str, Figure] = {}
@@ -194,11 +205,21 @@ def curve_markers(curves: Mapping[Any, Sequence[Any]], points: Sequence[Point],
     return out
 
 
-def stored_markers(ax: Axes, found: Markers | None, curve: Any, *, color: Any) -> None:
+def stored_markers(ax: Axes, found: Markers | None, curve: Any, *, color: Any,
+                   marker: str = "o") -> None:
     """The markers of ``curve`` in ``found`` (see :func:`curve_markers`), if it has any."""
     if found and curve in found:
         x, mean, sem = found[curve]
-        markers(ax, x, y=mean, yerr=ERROR_BAR_SEMS * np.asarray(sem, dtype=float), color=color)
+        markers(ax, x, y=mean, yerr=ERROR_BAR_SEMS * np.asarray(sem, dtype=float), color=color,
+                marker=marker)
+
+
+def band(ax: Axes, x: Any, y: Any, *, color: Any, label: str | None = None) -> None:
+    """A curve that may lie exactly on another one (a reference law on the exact error, two
+    mechanisms that agree) drawn as a wide translucent band under the thin lines: it stays
+    visible where they coincide, which a thin line drawn underneath does not."""
+    ax.plot(x, y, color=color, lw=6, alpha=0.35, solid_capstyle="butt", zorder=1.5,
+            label=label)
 
 
 def axes_curves(fig: MplFigure, panel: str, x_name: str, y_name: str = "test_error") -> list[Curve]:
@@ -220,6 +241,8 @@ def describe(value: Any) -> Any:
 def monte_carlo_note(points: Sequence[Point]) -> str:
     """Legend/caption text: how many seeds stand behind each marker."""
     seeds = sorted({p.seeds for p in points})
+    if not seeds:
+        return "lines: theory (no Monte-Carlo markers stored)"
     counts = f"{seeds[0]}" if len(seeds) == 1 else f"{seeds[0]}-{seeds[-1]}"
     return f"markers: Monte-Carlo mean ± {ERROR_BAR_SEMS:g} SEM over {counts} seeds; lines: theory"
 

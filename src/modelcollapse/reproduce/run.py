@@ -7,7 +7,7 @@ setting's type), and writes to ``out``:
 
 - ``NAME.png`` and ``NAME.pdf``: theory curves and Monte-Carlo markers on the same axes;
 - ``NAME.csv``: one row per Monte-Carlo setting (configuration, mean, SEM, seeds, theory);
-- ``NAME-theory.csv``: the theory curves as drawn;
+- ``NAME-theory.csv``: the theory curves as drawn (figures with a theory);
 - an entry in ``index.html`` (see :mod:`.report`) with the verdict of each of the figure's
   claims (:mod:`.claims`), evaluated on this run's data.
 """
@@ -23,26 +23,28 @@ from typing import Any
 
 import numpy as np
 
+from ..config import check_directory
 from ..sweep import Backend, Point, Store, run_sweep
 from ..verbs import predict
 from .claims import Evidence
 from .registry import ERROR_BAR_SEMS, FIGURES, Curve, Figure
-from .report import FigureEntry, write_report
+from .report import FigureEntry, load_entries, write_report
 
 
-def figure_names(names: list[str]) -> list[str]:
-    """Validate figure names; ``all`` means every registered figure that can run here.
+def figure_names(names: list[str], quick: bool) -> list[str]:
+    """Validate figure names and check each can run here in this mode, before any work.
 
-    ``all`` skips, with a note on stderr, a figure whose optional dependencies are missing
-    (e.g. the network figures without the ``[nn]`` extra); naming such a figure is an error
-    that says what to install.
+    ``all`` means every registered figure that can: one that cannot (optional modules
+    missing, e.g. the network figures without the ``[nn]`` extra; full-mode ``nn-lm``
+    without a GPU) is skipped with a note on stderr. A figure named explicitly that cannot
+    run is a ValueError saying why and what would fix it.
     """
     if "all" in names:
         runnable = []
         for name, fig in FIGURES.items():
-            if fig.missing():
-                print(f"reproduce: skipping {name}: needs {', '.join(fig.missing())} "
-                      f"(pip install -e '.[{fig.extra}]')", file=sys.stderr)
+            reason = fig.unavailable(quick)
+            if reason:
+                print(f"reproduce: skipping {name}: {reason}", file=sys.stderr)
             else:
                 runnable.append(name)
         return runnable
@@ -51,10 +53,20 @@ def figure_names(names: list[str]) -> list[str]:
         raise ValueError(f"figure: unknown figure {unknown[0]!r}; choose from "
                          f"{', '.join(FIGURES)} or all")
     for name in names:
-        if FIGURES[name].missing():
-            raise ValueError(f"figure: {name} needs {', '.join(FIGURES[name].missing())}; "
-                             f"pip install -e '.[{FIGURES[name].extra}]'")
+        reason = FIGURES[name].unavailable(quick)
+        if reason:
+            raise ValueError(f"figure: {name} {reason}")
     return list(dict.fromkeys(names))
+
+
+def check_out(out: Path, names: list[str]) -> list[str]:
+    """Refuse, before any work, an output directory the report cannot be written to (a file,
+    ``/dev/null``, a directory that cannot be created or written, a ``report.json`` that is
+    not a report manifest); return the figures of ``names`` whose files a previous run left
+    there (this run replaces them; ``index.html`` keeps the other figures' entries)."""
+    check_directory("--out", out)
+    load_entries(out)  # a ValueError for a file that is not a report manifest
+    return [name for name in names if (out / f"{name}.png").exists()]
 
 
 def predicted_error(setting: Any) -> float:
@@ -122,11 +134,13 @@ def reproduce_figure(figure: Figure, out: Path, store: Store, backend: Backend, 
     theory = theory_at(points)
     drawing = figure.draw(points, quick)
     files = {"png": f"{figure.name}.png", "pdf": f"{figure.name}.pdf",
-             "csv": f"{figure.name}.csv", "theory_csv": f"{figure.name}-theory.csv"}
+             "csv": f"{figure.name}.csv"}
     drawing.figure.savefig(out / files["png"], dpi=150)
     drawing.figure.savefig(out / files["pdf"])
     _write_points(out / files["csv"], points, theory)
-    _write_curves(out / files["theory_csv"], drawing.curves)
+    if drawing.curves:  # a figure without a theory (the networks) has no theory file
+        files["theory_csv"] = f"{figure.name}-theory.csv"
+        _write_curves(out / files["theory_csv"], drawing.curves)
     evidence = Evidence(points, theory, quick)
     verdicts = [claim.evaluate(evidence) for claim in figure.claims]
     entry = FigureEntry(

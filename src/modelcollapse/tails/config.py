@@ -4,7 +4,7 @@ A :class:`TailsSetting` says how the T training samples of the downstream Hutter
 produced from real Zipf(β) data (TG eq. (A.1)); ``modelcollapse.tails.test_error``
 answers it exactly and ``modelcollapse.tails.simulate`` by Monte-Carlo.
 
-Conventions (choices where the spec is [OPEN], TG §C):
+Conventions (choices where the paper is [OPEN], TG §C):
 
 - At most one AI-data transform: ``k`` (top-k tail cut, eq. (A.5)), ``top_p`` (nucleus cut,
   eq. (A.11)), ``temperature`` (tail narrowing β' = β/τ, eq. (A.6)) or ``T0`` (a finite-sample
@@ -21,7 +21,7 @@ Conventions (choices where the spec is [OPEN], TG §C):
   no finite-sample mechanism is involved then.
 - ``pi`` mixes a fraction π of clean samples into the downstream training set (eq. (A.19)).
   Under mechanism C the downstream model would see conflicting labels for one input, for which
-  the spec gives no rule, so ``pi > 0`` is refused there.
+  the theory gives no rule, so ``pi > 0`` is refused there.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from ..config import check_number
+from ..config import MAX_GENERATIONS, check_number
 from ..configbase import ConfigBase
-from .hutter import check_beta
+from .hutter import MAX_BETA, check_beta
 
 Mechanism = Literal["A", "B", "C"]
 MECHANISMS: tuple[str, ...] = ("A", "B", "C")
@@ -80,7 +80,8 @@ class TailsSetting(ConfigBase):
         if self.T0 is not None:
             set_("T0", check_number("T0", self.T0, low=1.0))
         set_("pi", check_number("pi", self.pi, low=0.0, high=1.0))
-        set_("generations", int(check_number("generations", self.generations, low=0, integer=True)))
+        set_("generations", int(check_number("generations", self.generations, low=0,
+                                             high=MAX_GENERATIONS, integer=True)))
         if self.mechanism is not None and self.mechanism not in MECHANISMS:
             raise ValueError(f"mechanism must be one of {', '.join(MECHANISMS)}, got {self.mechanism!r}")
         self._check_combinations(set_)
@@ -96,6 +97,9 @@ class TailsSetting(ConfigBase):
             if self.generations > 0 and self.temperature ** self.generations >= self.beta:
                 raise ValueError(f"temperature: beta/temperature^generations must stay > 1, got "
                                  f"{self.beta:g}/{self.temperature:g}^{self.generations}")
+            if not self.trained_beta <= MAX_BETA:  # the narrowed law's exponent, as beta's
+                raise ValueError(f"temperature: the narrowed exponent beta/temperature^"
+                                 f"generations must be <= {MAX_BETA:g}, got {self.trained_beta:g}")
             return
         if self.generations > 0 and (self.k is not None or self.top_p is not None):
             raise ValueError("generations: chains are defined for finite-sample generators "
