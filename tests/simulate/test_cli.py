@@ -1,6 +1,7 @@
 """``modelcollapse simulate`` (cli/simulate.py): the contract shared with ``predict``."""
 
 import json
+import sys
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_random_projections_and_options(capsys):
     code, out, _ = _run(capsys, ["simulate", "--model", "random-projections", "--m", "20", *ARGS,
                                  "--ridge", "0.1", "--spectrum", "power:1.5", "--method", "direct",
                                  "--estimator", "sampled", "--seeds", "3", "--iterations", "2",
-                                 "--json"])
+                                 "--json", "--per-seed"])
     result = json.loads(out)
     assert code == 0 and result["method"] == "direct" and result["iterations"] == 2
     assert len(result["errors"]) == 3 and result["test_error"] > 0
@@ -69,7 +70,7 @@ def test_unknown_method_or_estimator_is_rejected_by_argparse(capsys, flag):
     (["--estimator", "sampled", "--method", "sufficient"], "sufficient"),
 ])
 def test_estimator_and_method_pick_the_engine_method(capsys, flags, method):
-    code, out, _ = _run(capsys, ["simulate", *ARGS, "--seeds", "3", "--json", *flags])
+    code, out, _ = _run(capsys, ["simulate", *ARGS, "--seeds", "3", "--json", "--per-seed", *flags])
     result = json.loads(out)
     assert code == 0 and result["method"] == method
     assert result["errors"] == verbs.simulate(Setting(d=30, n=200, p2=0.2, c2=1.0), seeds=3,
@@ -82,9 +83,10 @@ def test_estimator_is_refused_for_other_families(capsys):
     assert code == 2 and out == "" and err.count("\n") == 1 and "--estimator" in err
 
 
-def test_progress_bar_on_stderr_unless_json(capsys, monkeypatch):
+def test_progress_bar_on_a_terminal_stderr_unless_no_progress(capsys, monkeypatch):
     monkeypatch.setattr(verbs, "PROGRESS_DELAY", 0.0)
-    code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "3"])
-    assert code == 0 and "simulate smc (conditional)" in err and "test_error" in out
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "3", "--json"])
-    assert err == ""
+    assert code == 0 and "simulate smc (conditional)" in err and "test_error" in json.loads(out)
+    code, out, err = _run(capsys, ["simulate", *ARGS, "--seeds", "3", "--no-progress"])
+    assert code == 0 and err == "" and "test_error" in out

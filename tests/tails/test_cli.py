@@ -44,7 +44,7 @@ def test_simulate_prints_sem(capsys):
 
 
 def test_simulate_seed_is_the_base_seed(capsys):
-    args = ["--beta", "2", "--T", "1e3", "--simulate", "--seeds", "3"]
+    args = ["--beta", "2", "--T", "1e3", "--simulate", "--seeds", "3", "--per-seed"]
     default, zero, other = (run_json(capsys, *args, *extra)
                             for extra in ([], ["--seed", "0"], ["--seed", "7"]))
     assert default["seed"] == 0 and default["errors"] == zero["errors"]

@@ -12,7 +12,7 @@ from ..fitting import CollapseFit, Curves, as_curves, fit_curves, read_csv
 from ..fitting.data import MIN_SEEDS
 from ..sweep import Store
 from .common import number, path, whole
-from .results import _filters, _matches
+from .results import selected_points, where_filters
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -88,14 +88,13 @@ def _curves(args: argparse.Namespace) -> Curves:
         raise ValueError("curves: give a CSV file or --store, not both")
     if args.study is None:
         raise ValueError("study: name the stored study to fit (with --store)")
-    return _stored_curves(args.store, args.study, _filters(args.where))
+    return _stored_curves(args.store, args.study, where_filters(args.where))
 
 
 def _stored_curves(store_path, study: str, where: dict[str, str]) -> Curves:
     """Every seed's test_error of the study's settings (after ``where``), seed index as id."""
     with Store(store_path, read_only=True) as store:
-        points = [p for p in store.points(study)
-                  if all(k in p.config and _matches(p.config[k], v) for k, v in where.items())]
+        points = selected_points(store, study, where)
     if not points:
         raise ValueError(f"study: no stored setting of {study!r} matches")
     if any("n" not in p.config or "p2" not in p.config for p in points):

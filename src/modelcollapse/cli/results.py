@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"modelcollapse results: replacing {args.export}", file=sys.stderr)
             print(store.export(args.study, args.export))
         else:
-            _show(store, args.study, args.json, _filters(args.where))
+            _show(store, args.study, args.json, where_filters(args.where))
     return 0
 
 
@@ -70,7 +70,8 @@ def _printable(name: str) -> str:
     return name if name.isprintable() else repr(name)
 
 
-def _filters(items: list[str]) -> dict[str, str]:
+def where_filters(items: list[str]) -> dict[str, str]:
+    """--where FIELD=VALUE items as a dict (a ValueError naming an unknown field)."""
     # Any field of any family's configuration (a study's other families never match).
     known = sorted({name for f in families().values() for name in f.config.field_names()})
     out = {}
@@ -92,9 +93,14 @@ def _matches(value: object, text: str) -> bool:
     return str(value) == text
 
 
+def selected_points(store: Store, study: str, where: dict[str, str]) -> list:
+    """The study's stored points whose configuration matches every --where filter."""
+    return [p for p in store.points(study)
+            if all(k in p.config and _matches(p.config[k], v) for k, v in where.items())]
+
+
 def _show(store: Store, study: str, as_json: bool, where: dict[str, str]) -> None:
-    points = [p for p in store.points(study)
-              if all(k in p.config and _matches(p.config[k], v) for k, v in where.items())]
+    points = selected_points(store, study, where)
     if as_json:
         for p in points:
             print(json.dumps({**p.config, "mean": p.mean, "sem": p.sem, "seeds": p.seeds}))

@@ -6,6 +6,9 @@ ones on a GPU; ``device="auto"`` is what makes that one word.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
@@ -30,3 +33,16 @@ def resolve_device(device: str = "auto") -> torch.device:
     if device == "mps" and not torch.backends.mps.is_available():
         raise ValueError("device 'mps' requested but MPS is not available")
     return torch.device(device)
+
+
+@contextmanager
+def task_threads(device: torch.device) -> Iterator[None]:
+    """One torch thread while a stored task runs on the CPU (the sweep runs one task per
+    core); the caller's thread count is restored afterwards."""
+    threads = torch.get_num_threads()
+    if device.type == "cpu":
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)

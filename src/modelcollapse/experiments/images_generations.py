@@ -31,7 +31,7 @@ from .data.images import ImageData
 from .device import resolve_device
 from .images import score
 from .images_generations_config import ImagesGenerationPoint
-from .images_task import _data
+from .images_task import image_data
 from .random_features import RandomFeatureRidge
 from .two_layer import predict_two_layer, train_two_layer
 
@@ -53,7 +53,7 @@ class ImagesChain:
 
     def __init__(self, point: ImagesGenerationPoint, seed_index: int, base_seed: int) -> None:
         self.point = point.replace(generation=0)
-        self.data: ImageData = _data(point.dataset, None)  # one copy per worker
+        self.data: ImageData = image_data(point.dataset, None)  # one copy per worker
         order_seed, self.chain_seed = seed_integers(base_seed, seed_index, 2)
         self.order = np.random.default_rng(order_seed).permutation(len(self.data.y_train))
         self.labels: list[np.ndarray] = []  # block j's labels, for j <= generations computed

@@ -28,7 +28,8 @@ from .results import write_results
 
 
 @lru_cache(maxsize=2)
-def _data(dataset: str, data_dir: str | None) -> ImageData:
+def image_data(dataset: str, data_dir: str | None) -> ImageData:
+    """The dataset, loaded once per process (tasks of one worker share it)."""
     return load_image_data(dataset, data_dir)
 
 
@@ -36,7 +37,7 @@ def _data(dataset: str, data_dir: str | None) -> ImageData:
 def _pool(dataset: str, data_dir: str | None, n0: int, width: int, epochs: int,
           base_seed: int, seed_index: int) -> LabelledPool:
     # a worker runs many points of one seed index in a row: train their labeller once
-    data = _data(dataset, data_dir)
+    data = image_data(dataset, data_dir)
     order_seed, labeller_seed, _ = seed_integers(base_seed, seed_index, 3)
     order = np.random.default_rng(order_seed).permutation(len(data.y_train))
     return labelled_pool(data, order, n0, width=width, epochs=epochs, seed=labeller_seed)
@@ -58,7 +59,7 @@ def images_one(setting: ImagesPoint, seed_index: int, base_seed: int = 0, *,
     if not isinstance(setting, ImagesPoint):
         raise ValueError(f"setting must be an ImagesPoint, got {type(setting).__name__}")
     model_seed = seed_integers(base_seed, seed_index, 3)[2]
-    data = _data(setting.dataset, data_dir)
+    data = image_data(setting.dataset, data_dir)
     pool = _pool(setting.dataset, data_dir, setting.n0, setting.labeller_width,
                  setting.labeller_epochs, base_seed, seed_index)
     x, targets, n_synth = pool.mixture(data, setting.n, setting.p2)
@@ -81,7 +82,7 @@ def run_images(config: ImagesConfig, out_dir: str | Path | None = None, *,
     latter with the full configuration).
     """
     resolve_device(device)  # a bad device fails before any training
-    data = _data(config.dataset, config.data_dir)
+    data = image_data(config.dataset, config.data_dir)
     pool_size = len(data.y_train) - config.n0
     if max(config.n_grid) > pool_size:
         raise ValueError(f"n_grid reaches {max(config.n_grid)} but only {pool_size} training "

@@ -121,10 +121,10 @@ def _text_data(source: str, test_fraction: float, generator_fraction: float, voc
                     {"test": len(test_docs), "generator": len(gen_docs), "pool": len(pool_docs)})
 
 
-def _train(size: str, name: str, blocks: np.ndarray, eval_blocks: np.ndarray, recipe: LMRecipe,
-           steps: int, checkpoint_every: int, seed: int, eos: int, device: torch.device,
-           cache: Path, progress: bool, keep_checkpoint: bool = True,
-           ) -> tuple[GPT2LMHeadModel, dict[str, Any]]:
+def train_model(size: str, name: str, blocks: np.ndarray, eval_blocks: np.ndarray,
+                recipe: LMRecipe, steps: int, checkpoint_every: int, seed: int, eos: int,
+                device: torch.device, cache: Path, progress: bool, keep_checkpoint: bool = True,
+                ) -> tuple[GPT2LMHeadModel, dict[str, Any]]:
     """Train one model, checkpointing under ``cache/checkpoints`` by content hash; with
     ``keep_checkpoint=False`` the finished run's checkpoint is removed."""
     tc = recipe.train_config(steps, checkpoint_every)
@@ -181,7 +181,7 @@ def prepare(recipe: LMRecipe, seed: int, cache: str | Path, *, split_seed: int =
     is sampled lazily)."""
     recipe = recipe.recipe()
     text = text_data(recipe, split_seed)
-    generator, gen_result = _train(recipe.generator_size, "generator", text.generator_blocks,
+    generator, gen_result = train_model(recipe.generator_size, "generator", text.generator_blocks,
                                    text.eval_blocks, recipe, recipe.generator_steps,
                                    checkpoint_every or recipe.eval_every,
                                    stream_seed(seed, GENERATOR), text.eos, device,
@@ -205,7 +205,7 @@ def train_run(prep: Prepared, size: str, p2: float, *, device: torch.device, pro
     real_idx, synth_idx = mixture_rows(n_rows, p2, len(prep.text.real_blocks), len(synth), rng)
     blocks = np.concatenate([prep.text.real_blocks[real_idx], synth[synth_idx]])
     start = time.perf_counter()
-    model, result = _train(size, f"{size}-p2={p2:g}", blocks, prep.text.eval_blocks, recipe,
+    model, result = train_model(size, f"{size}-p2={p2:g}", blocks, prep.text.eval_blocks, recipe,
                            recipe.steps, checkpoint_every or recipe.eval_every, seed, prep.text.eos,
                            device, prep.cache, progress, keep_checkpoint)
     return {"size": size, "params": sum(p.numel() for p in model.parameters()), "p2": p2,

@@ -33,8 +33,8 @@ import torch
 from ..seeds import seed_integers
 from .cache import cache_dir, locked
 from .chains import fresh_real_rows, run_chain, training_selection
-from .device import resolve_device
-from .language import TextData, _train, blocks_of, text_data
+from .device import resolve_device, task_threads
+from .language import TextData, blocks_of, text_data, train_model
 from .lm import content_digest, evaluate, synthetic_corpus
 from .lm_generations_config import LMGenerationPoint
 from .text_stats import tail_statistics, words
@@ -115,7 +115,7 @@ class Chain:
         train = np.concatenate([self.block(j)[rows] for j, rows in enumerate(selection) if len(rows)])
         real_rows = len(selection[0]) + sum(int((rows < fresh).sum()) for rows in selection[1:])
         steps = p.steps(len(train))
-        model, run = _train(p.size, f"generation-{k}", train, text.eval_blocks, p.recipe(), steps,
+        model, run = train_model(p.size, f"generation-{k}", train, text.eval_blocks, p.recipe(), steps,
                             p.eval_every, model_seed, text.eos, self.device, self.cache,
                             self.progress, keep_checkpoint=False)
         stream, sampled = synthetic_corpus(model, p.blocks * (p.context + 1), p.sampling(),
@@ -145,13 +145,8 @@ def lm_generation_one(point: LMGenerationPoint, seed_index: int, base_seed: int 
     if not isinstance(point, LMGenerationPoint):
         raise ValueError(f"setting must be an LMGenerationPoint, got {type(point).__name__}")
     device = resolve_device("auto")
-    threads = torch.get_num_threads()
-    if device.type == "cpu":
-        torch.set_num_threads(1)
-    try:
+    with task_threads(device):
         return generation_result(point, seed_index, base_seed, cache_dir() / "lm", device)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def generation_result(point: LMGenerationPoint, seed_index: int, base_seed: int,

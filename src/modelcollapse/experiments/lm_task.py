@@ -23,7 +23,7 @@ from typing import Any
 import torch
 
 from .cache import cache_dir
-from .device import resolve_device
+from .device import resolve_device, task_threads
 from .language import Prepared, prepare, run_seed, train_run
 from .lm_config import LMPoint, LMRecipe
 
@@ -42,15 +42,10 @@ def lm_one(setting: LMPoint, seed_index: int, base_seed: int = 0) -> dict[str, A
     if not isinstance(setting, LMPoint):
         raise ValueError(f"setting must be an LMPoint, got {type(setting).__name__}")
     device = resolve_device("auto")
-    threads = torch.get_num_threads()
-    if device.type == "cpu":
-        torch.set_num_threads(1)
-    try:
+    with task_threads(device):
         prep = _prepared(setting.recipe(), base_seed, seed_index, str(device),
                          str(cache_dir() / "lm"))
         run = train_run(prep, setting.size, setting.p2, device=device, keep_checkpoint=False)
-    finally:
-        torch.set_num_threads(threads)
     corpus = {k: v for k, v in prep.corpus.items() if k != "key"} if setting.p2 > 0 else {}
     return {"test_error": run["eval_loss"], **run,
             "generator_eval_loss": prep.generator_result["eval_loss"], "corpus": corpus,
