@@ -79,3 +79,17 @@ def test_steps_beyond_a_limit_name_the_parameter_and_the_fix():
     with pytest.raises(ValueError, match="^generations: chain steps: 11, more than the 10 one "
                                          "run may take; use fewer"):
         budget.check_steps("generations", 11, 10, "chain steps", "use fewer")
+
+
+def test_the_api_and_every_sweep_check_the_family_budget_before_any_work(monkeypatch, tmp_path):
+    from modelcollapse import simulate
+    from modelcollapse.sweep import Sweep
+
+    monkeypatch.setenv(budget.MEMORY_ENV, "1G")
+    huge = Setting(d=30_000, n=10**6)
+    with pytest.raises(ValueError, match="^d: 3e\\+04x3e\\+04 Wishart draws .* more than the 1 GiB"):
+        simulate(huge, seeds=2)
+    with pytest.raises(ValueError, match="^d: 3e\\+04x3e\\+04 Wishart draws"):
+        Sweep.grid("too-big", Setting(d=10, n=100), d=[10, 30_000], n=[10**6], seeds=2)
+    Sweep.grid("theory-only", huge, task="theory", n=[10**6])  # no draw, so no budget
+    assert simulate(Setting(d=10, n=100), seeds=2).test_error > 0

@@ -56,6 +56,10 @@ class Family:
     - ``methods``: the samplers ``run_one`` offers through a ``method=`` keyword; a family
       with the single method ``"auto"`` is called without it. ``resolve(config, method)``,
       if given, names the sampler ``"auto"`` picks (reported by ``simulate``).
+    - ``budget(config, method, workers)``, if given, refuses (a ValueError naming the
+      parameter and the estimate) a run whose arrays or draws would exceed the limits of
+      :mod:`modelcollapse.budget`, before anything is allocated; ``simulate`` and every
+      sweep call it (:meth:`check_budget`).
     - ``requires``/``extra``: optional modules ``run_one`` imports, and the extra that
       installs them.
     - ``legacy_tasks`` and ``upgrade``: how a results store written before families existed
@@ -71,6 +75,7 @@ class Family:
     title: str = ""
     methods: tuple[str, ...] = ("auto",)
     resolve: Callable[[Any, str], str] | None = None
+    budget: Callable[[Any, str, int], None] | None = None
     requires: tuple[str, ...] = ()
     extra: str = ""
     legacy_tasks: Mapping[str, str] = field(default_factory=dict)
@@ -114,6 +119,12 @@ class Family:
         if type(config) is not self.config:
             raise ValueError(f"setting: the {self.name} family takes a {self.config.__name__}, "
                              f"got {type(config).__name__}")
+
+    def check_budget(self, config: Any, method: str = "auto", workers: int = 1) -> None:
+        """Refuse a run of ``config`` by ``method`` in ``workers`` processes that would not
+        fit (see ``budget``); families without a budget size their work themselves."""
+        if self.budget is not None:
+            self.budget(config, method, workers)
 
     def check_method(self, method: str) -> None:
         if method not in self.methods:

@@ -6,6 +6,7 @@ The engine is imported when a seed runs, not when the family registers: ``predic
 command line then loads the theory alone (start-up time).
 """
 
+from .budget import check_smc_simulation
 from .config import Setting
 from .family import Family, register
 from .simulate.methods import METHODS
@@ -26,9 +27,15 @@ def resolve(setting: Setting, method: str) -> str:
     return resolve_method(setting, method)
 
 
+def budget(setting: Setting, method: str, workers: int = 1) -> None:
+    """Refuse a simulation whose arrays (in ``workers`` processes) or direct draws would
+    not fit: :func:`modelcollapse.budget.check_smc_simulation` for the engine's method."""
+    check_smc_simulation(setting, resolve(setting, method), workers)
+
+
 FAMILY = register(Family(
     name="smc", config=Setting, run_one=run_one, predict=predict,
     title="strong model collapse: ridge / random projections on a real+synthetic mixture",
-    methods=METHODS, resolve=resolve,
+    methods=METHODS, resolve=resolve, budget=budget,
     legacy_tasks={"simulate": "simulate", "modelcollapse.simulate:simulate_one": "simulate",
                   "theory": "theory", "modelcollapse.sweep.tasks:theory_task": "theory"}))

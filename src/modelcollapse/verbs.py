@@ -64,6 +64,9 @@ def simulate(config: Any, seeds: int = 20, seed: int = 0, method: str = "auto",
     seed = int(check_number("seed", seed, low=0, integer=True))
     family.check(config)
     family.check_method(method)
+    processes = min(int(check_number("workers", workers, low=1, integer=True)), seeds,
+                    os.cpu_count() or 1)
+    family.check_budget(config, method, processes)
     chosen = family.resolve(config, method) if family.resolve else method
     start = time.perf_counter()
     outputs = run_seeds(partial(_run_seed, config, base_seed=seed, method=chosen), seeds,

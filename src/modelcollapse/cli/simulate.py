@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..budget import check_smc_simulation
 from ..simulate.methods import ESTIMATORS, SAMPLER_CHOICES
 from ..verbs import simulate
 from .common import (
@@ -82,11 +81,9 @@ def run(args: argparse.Namespace) -> int:
         setting = family_config(family, args.set)
         title = f"modelcollapse simulate {family.name}"
     if family is None or family.name == "smc":
-        from ..simulate.engine import choose_method, resolve_method
+        from ..simulate.engine import choose_method
 
         method = choose_method(setting, args.method, args.estimator or "conditional")
-        check_smc_simulation(setting, resolve_method(setting, method),
-                             max(1, min(worker_count(args.workers), args.seeds)))
     elif set(ESTIMATORS) <= set(family.methods) and args.method == "auto":
         method = args.estimator or "conditional"  # the command line's default estimator
     elif args.estimator is not None:

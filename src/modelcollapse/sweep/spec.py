@@ -117,6 +117,8 @@ def check_runnable(setting: Any, kind: str, method: str) -> Family:
     if kind == "theory" and family.predict is None:
         raise ValueError(f"task: the {family.name} family has no theory; use task = 'simulate'")
     family.check_method(method)
+    if kind == "simulate":
+        family.check_budget(setting, method)
     return family
 
 
