@@ -41,7 +41,7 @@ COLORS = {"replace": "tab:red", "accumulate": "tab:blue", "accumulate-subsample"
           "mix": "tab:purple"}
 MIX_PI = 0.5
 
-# Quick: the micro model on Shakespeare, 600 blocks of 65 tokens per generation, sampled with
+# Quick: the micro model on Shakespeare, 300 blocks of 65 tokens per generation, sampled with
 # top-p 0.9 (nucleus sampling cuts the tail, TG eq. (A.5); at temperature 1 and top-p 1 a
 # model this small writes text more varied than Shakespeare, see the how-to page). Full:
 # GPT-2 (12 layers) on TinyStories, the family's defaults with the same sampler.
