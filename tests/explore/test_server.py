@@ -84,6 +84,9 @@ def test_huge_requests_are_refused(server, capfd):
         server, "/api/view?view=data", method="POST", body=b"n,p2,loss\n",
         headers={"Content-Length": str(MAX_UPLOAD_BYTES + 1)})
     assert "at most 200 characters" in refusal(server, "/api/view?view=smc-n&p2=" + "1" * 500)
+    assert "Content-Length must be >= 0" in refusal(
+        server, "/api/view?view=data", method="POST", body=b"n,p2,loss\n",
+        headers={"Content-Length": "-1"})
     assert "Traceback" not in capfd.readouterr().err
 
 

@@ -164,6 +164,8 @@ class Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length", "0"))
         except ValueError:
             raise ValueError("Content-Length must be a whole number") from None
+        if length < 0:  # read(-1) would wait for the client to close the connection
+            raise ValueError(f"Content-Length must be >= 0, got {length}")
         if length > params.MAX_UPLOAD_BYTES:
             raise ValueError(f"csv: the file is {length / 2**20:.1f} MiB; the explorer takes "
                              f"at most {params.MAX_UPLOAD_BYTES / 2**20:g} MiB")
