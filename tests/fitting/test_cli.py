@@ -99,3 +99,24 @@ def test_a_stored_study_is_fitted_with_seeds_as_the_unit(tmp_path, capsys):
     assert main(["fit", "--store", store, "--study", "nope"]) == 2
     assert main(["fit", "--store", store, "--study", "curves", "--where", "bogus=1"]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 2
+
+
+def test_costly_shares_and_the_cheapest_mix_against_the_truth(tmp_path, capsys):
+    case = Case(noise=0.0)
+    n, p2, loss = case.curves(np.random.default_rng(0))
+    path = _write(tmp_path / "c.csv", list(zip(n, p2, loss, strict=True)), header="n,p2,loss")
+    target = float(case.truth(4 * max(n), 0.0))  # the clean loss at 4x the largest n
+    assert main(["fit", str(path), "--bootstrap", "20", "--tolerance", "0.1",
+                 "--costly-p2", "0", "0.05", "--target-loss", str(target),
+                 "--cost-real", "10", "--cost-synthetic", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    never, costly = out["costly_from_n"]
+    assert never == {"p2": 0.0, "n": None} and "never costs more" in out["note"]
+    grid = np.geomspace(costly["n"] / 10, costly["n"] * 10, 4001)
+    true_n = grid[np.argmax(case.truth(grid, 0.05) > 1.1 * case.truth(grid, 0.0))]
+    assert costly["n"] == pytest.approx(true_n, rel=0.05)
+    mix = out["cheapest_mix"]
+    assert float(case.truth(mix["n"], mix["p2"])) == pytest.approx(target, rel=0.02)
+    assert mix["cost"] == pytest.approx(10 * mix["n_real"] + mix["n_synthetic"])
+    assert main(["fit", str(path), "--costly-p2", "0.05"]) == 2
+    assert "costly-p2 needs --tolerance" in capsys.readouterr().err

@@ -36,6 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="with --tolerance: the n at which to find the largest safe p2")
     parser.add_argument("--tolerance", type=number(), default=None, metavar="TOL",
                         help="relative loss increase over clean data that is acceptable, > 0")
+    parser.add_argument("--costly-p2", type=number(), nargs="+", default=[], metavar="P2",
+                        help="with --tolerance: for each share, the n from which it costs more "
+                             "than the tolerance relative to clean data (costly_from_n)")
+    parser.add_argument("--target-loss", type=number(), default=None, metavar="L",
+                        help="with --cost-real and --cost-synthetic: the cheapest mix (p2, n) "
+                             "whose predicted loss is L (cheapest_mix)")
+    parser.add_argument("--cost-real", type=number(), default=None, metavar="C",
+                        help="cost of one real sample (with --target-loss)")
+    parser.add_argument("--cost-synthetic", type=number(), default=None, metavar="C",
+                        help="cost of one synthetic sample (with --target-loss)")
     parser.add_argument("--bootstrap", type=whole, default=200, metavar="B",
                         help="bootstrap replicates for the intervals (default: 200; 0 = none)")
     parser.add_argument("--seed", type=whole, default=0, help="bootstrap seed (default: 0)")
@@ -53,8 +63,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if (args.target_n is None) != (args.tolerance is None):
+    if args.target_n is not None and args.tolerance is None:
         raise ValueError("target-n and tolerance go together: give both or neither")
+    if args.costly_p2 and args.tolerance is None:
+        raise ValueError("costly-p2 needs --tolerance")
+    if args.tolerance is not None and args.target_n is None and not args.costly_p2:
+        raise ValueError("tolerance applies to --target-n or --costly-p2: give one of them")
+    if any(not 0 <= p2 <= 1 for p2 in args.costly_p2):
+        raise ValueError("costly-p2: every share must be in [0, 1]")
+    mix = (args.target_loss, args.cost_real, args.cost_synthetic)
+    if any(v is not None for v in mix) and any(v is None for v in mix):
+        raise ValueError("target-loss, cost-real and cost-synthetic go together: give all three")
+    if mix[0] is not None and any(v <= 0 for v in mix):
+        raise ValueError("target-loss, cost-real and cost-synthetic must be > 0")
     if args.tolerance is not None and args.tolerance <= 0:
         raise ValueError(f"tolerance must be > 0, got {args.tolerance:g}")
     if args.target_n is not None and args.target_n <= 0:
@@ -64,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     curves = _curves(args)
     fit = fit_curves(curves.n, curves.p2, curves.loss, seed_ids=curves.seed_ids,
                      bootstrap=args.bootstrap, seed=args.seed)
-    out = fit.to_json(at=args.at, target_n=args.target_n, tolerance=args.tolerance)
+    out = fit.to_json(at=args.at, target_n=args.target_n, tolerance=args.tolerance,
+                      costly_p2=args.costly_p2, mix=None if mix[0] is None else mix)
     if args.plot is not None:
         from ..fitting.plot import plot_fit
 
@@ -135,6 +157,15 @@ def _print(fit: CollapseFit, out: dict) -> None:
             f"{value:.4g} [{out['max_safe_p2_ci'][0]:.4g}, {out['max_safe_p2_ci'][1]:.4g}]"
         print(f"  largest p2 within {out['tolerance']:g} of clean loss at n = "
               f"{out['target_n']:g}: {text}")
+    for row in out.get("costly_from_n", []):
+        text = "never" if row["n"] is None else f"from n = {row['n']:.4g}"
+        print(f"  p2 = {row['p2']:g} costs more than {out['tolerance']:g} of clean loss: {text}")
+    if "cheapest_mix" in out:
+        m = out["cheapest_mix"]
+        text = "no answer" if m is None else (f"p2 = {m['p2']:.4g}, n = {m['n']:.4g} "
+                                               f"({m['n_real']:.4g} real, {m['n_synthetic']:.4g} "
+                                               f"synthetic), cost {m['cost']:.4g}")
+        print(f"  cheapest mix reaching loss {out['target_loss']:g}: {text}")
     if "plot" in out:
         print(f"  plot: {out['plot']}")
     if "note" in out:

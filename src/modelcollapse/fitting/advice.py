@@ -199,9 +199,13 @@ class CollapseFit:
 
     # ---- output ---------------------------------------------------------------------
     def to_json(self, at: Any = (), target_n: float | None = None,
-                tolerance: float | None = None) -> dict[str, Any]:
+                tolerance: float | None = None, costly_p2: Any = (),
+                mix: tuple[float, float, float] | None = None) -> dict[str, Any]:
         """The command line's JSON object: params, ci, floor per p2 of the data, predictions
-        at each n of ``at`` for each p2, and with ``target_n`` the max_safe_p2 answer."""
+        at each n of ``at`` for each p2, with ``target_n`` the max_safe_p2 answer, for each
+        share of ``costly_p2`` the n from which it costs more than ``tolerance``
+        (:meth:`costly_from_n`; null where it never does), and with ``mix`` = (target loss,
+        cost of a real sample, cost of a synthetic one) the :meth:`cheapest_mix`."""
         notes: list[str] = []
         out: dict[str, Any] = {
             "law": "L = E + F*p2^2 + (A + G*p2*(1-p2)) * n^(-alpha) / (1 - (n_c/n)^alpha)",
@@ -238,6 +242,26 @@ class CollapseFit:
                         "max_safe_p2_ci": [low, high]}
             except UnsupportedAnswer as err:
                 out["max_safe_p2"] = None
+                _note(notes, err)
+        if len(costly_p2):
+            out |= {"tolerance": tolerance, "costly_from_n": []}
+            for p2 in np.atleast_1d(np.asarray(costly_p2, dtype=float)):
+                try:
+                    n = self.costly_from_n(float(p2), tolerance)
+                except UnsupportedAnswer as err:
+                    n = None
+                    _note(notes, err)
+                if n == math.inf:
+                    n = None
+                    _note(notes, f"p2 = {p2:g} never costs more than {tolerance:g} of the "
+                                 "clean loss")
+                out["costly_from_n"].append({"p2": float(p2), "n": n})
+        if mix is not None:
+            out["target_loss"] = mix[0]
+            try:
+                out["cheapest_mix"] = self.cheapest_mix(*mix)
+            except UnsupportedAnswer as err:
+                out["cheapest_mix"] = None
                 _note(notes, err)
         if notes:
             out["note"] = "; ".join(notes)
