@@ -23,7 +23,6 @@ from ..budget import MAX_INPUT
 from ..config import MODELS, Setting
 from ..family import Family, get, install_hint
 from ..result import json_value
-from ..theory.generator import ols_generator_c2
 
 # The Setting flags of the smc shape (``predict --d D --n N ...``); with a FAMILY, --set
 # takes their place. The first four are required when no FAMILY is named.
@@ -160,7 +159,9 @@ def setting_fields(setting: Any) -> dict[str, Any]:
     ``c2`` is the derived c² the answer used (SMC eq. (4.2)), not the unused field."""
     out = setting.to_dict()
     if isinstance(setting, Setting) and setting.n0 is not None:
-        out["c2"] = float(ols_generator_c2(setting.d, setting.n0, setting.sigma))
+        from ..theory.generator import synthetic_quality  # the theory loads only when needed
+
+        out["c2"] = synthetic_quality(setting)
     return out
 
 
