@@ -73,16 +73,42 @@ def test_generation_stops_and_pads_after_eos():
         assert set(row[row.index(EOS):]) == {EOS}
 
 
-def test_top_k_and_top_p_truncation():
+@pytest.mark.parametrize("sampling, kept", [
+    (Sampling(top_k=2), [True, True, False, False]),
+    (Sampling(top_p=0.5), [True, False, False, False]),
+    (Sampling(top_p=0.7), [True, True, False, False]),
+    (Sampling(top_k=3, top_p=0.95), [True, True, True, False]),   # 0.95 of the top-3 mass
+    (Sampling(top_k=3, top_p=0.9), [True, True, False, False]),
+    (Sampling(), [True] * 4),
+    (Sampling(temperature=2.0), [True] * 4),
+])
+def test_sampler_draws_from_the_truncated_renormalised_law(sampling, kept):
+    """Token frequencies over 200,000 draws match softmax(logits / T) cut to the kept set
+    and renormalised (each within 5 standard errors); cut tokens are never drawn."""
     logits = torch.tensor([[3.0, 2.0, 1.0, 0.0]])  # probabilities 0.64, 0.24, 0.09, 0.03
-    kept = lambda s: torch.isfinite(lm._filter_logits(logits, s))[0].tolist()  # noqa: E731
-    assert kept(Sampling(top_k=2)) == [True, True, False, False]
-    assert kept(Sampling(top_p=0.5)) == [True, False, False, False]
-    assert kept(Sampling(top_p=0.7)) == [True, True, False, False]
-    assert kept(Sampling()) == [True] * 4
-    torch.testing.assert_close(lm._filter_logits(logits, Sampling(temperature=2.0)), logits / 2)
+    rows = 200_000
+    draws = lm.sample_next(logits.repeat(rows, 1), sampling, torch.Generator().manual_seed(3))
+    counts = torch.bincount(draws, minlength=4).double()
+    p = torch.softmax(logits[0].double() / sampling.temperature, -1) * torch.tensor(kept)
+    p = p / p.sum()
+    se = (p * (1 - p) / rows).sqrt()
+    assert bool((counts[~torch.tensor(kept)] == 0).all())
+    assert bool(((counts / rows - p).abs() <= 5 * se + 1e-12).all()), (counts / rows, p)
+
+
+def test_sampler_keeps_ties_at_the_cut_and_never_draws_a_zero_probability():
+    logits = torch.tensor([[2.0, 1.0, 1.0, float("-inf")]])
+    draws = lm.sample_next(logits.repeat(20_000, 1), Sampling(top_k=2),
+                           torch.Generator().manual_seed(0))
+    assert set(draws.tolist()) == {0, 1, 2}
     with pytest.raises(ValueError, match="^top_p"):
         Sampling(top_p=0.0)
+
+
+@pytest.mark.parametrize("missing, per_document, expected", [
+    (1000, 10.0, 125), (10, 10.0, 32), (10**6, 10.0, 512), (100, 0.0, 512)])
+def test_next_batch_is_sized_to_the_missing_tokens(missing, per_document, expected):
+    assert lm.next_batch(missing, per_document, 512) == expected
 
 
 CFG = TrainConfig(steps=40, batch_size=8, lr=3e-3, warmup=5, dropout=0.1, eval_every=20,

@@ -179,19 +179,42 @@ def train_lm(model: GPT2LMHeadModel, train_blocks: np.ndarray, eval_blocks: np.n
             "tokens_per_second": ran * tokens_per_step / elapsed if ran else float("nan")}
 
 
-def _filter_logits(logits: torch.Tensor, s: Sampling) -> torch.Tensor:
-    """Temperature, then top-k, then top-p (nucleus) truncation of next-token logits."""
-    logits = logits / s.temperature
+def sample_next(logits: torch.Tensor, s: Sampling, generator: torch.Generator) -> torch.Tensor:
+    """One token per row from the next-token distribution softmax(logits / temperature),
+    cut to the ``top_k`` most likely tokens (0: no cut), then to the nucleus: the most likely
+    tokens in order, each kept while the tokens ranked above it hold less than ``top_p`` of
+    the remaining mass (TG eq. (A.5): a cut tail), renormalised. Tokens tied with the
+    least likely kept one are kept too.
+
+    Drawn by inverse CDF: one uniform per row and a binary search in the cumulative
+    probabilities of the kept tokens, exact for the truncated law.
+    """
+    probs = torch.softmax(logits / s.temperature, dim=-1)
+    if s.top_k or s.top_p < 1.0:
+        probs = probs * (probs >= smallest_kept(probs, s))
+    cum = probs.cumsum(dim=-1)
+    total = cum[:, -1:]
+    u = torch.rand(total.shape, generator=generator, device=cum.device, dtype=cum.dtype) * total
+    # u < total, so the first cumulative probability above u is a kept token's
+    u = torch.minimum(u, torch.nextafter(total, torch.zeros_like(total)))
+    return torch.searchsorted(cum, u, right=True).squeeze(1)
+
+
+def smallest_kept(probs: torch.Tensor, s: Sampling) -> torch.Tensor:
+    """Each row's smallest probability that survives the top-k and top-p cuts (n × 1)."""
+    if probs.device.type == "cpu":
+        # NumPy's vectorised sort is ~30x faster than torch.sort on a CPU, which also
+        # computes the order; only the sorted values are needed
+        ranked = torch.from_numpy(np.ascontiguousarray(np.sort(probs.numpy(), axis=-1)[:, ::-1]))
+    else:
+        ranked = torch.sort(probs, dim=-1, descending=True).values
     if s.top_k:
-        kth = torch.topk(logits, min(s.top_k, logits.shape[-1]), dim=-1).values[:, -1:]
-        logits = logits.masked_fill(logits < kth, float("-inf"))
+        ranked = ranked[:, :s.top_k]
+    kept = torch.full((len(ranked), 1), ranked.shape[-1], dtype=torch.long, device=ranked.device)
     if s.top_p < 1.0:
-        sorted_logits, order = torch.sort(logits, descending=True, dim=-1)
-        cum = torch.softmax(sorted_logits, dim=-1).cumsum(dim=-1)
-        # drop a token when the tokens ranked above it already hold top_p of the mass
-        drop = (cum - torch.softmax(sorted_logits, dim=-1)) >= s.top_p
-        logits = logits.masked_fill(drop.scatter(-1, order, drop), float("-inf"))
-    return logits
+        cum = ranked.cumsum(dim=-1)
+        kept = ((cum - ranked) < s.top_p * cum[:, -1:]).sum(dim=-1, keepdim=True).clamp(min=1)
+    return ranked.gather(-1, kept - 1)
 
 
 @torch.no_grad()
@@ -218,8 +241,7 @@ def generate(model: GPT2LMHeadModel, n_sequences: int, sampling: Sampling, *, eo
     for step in range(limit):
         out = model(seq[:, -1:] if kv_cache and step else seq, cache=cache, use_cache=kv_cache)
         logits = out.logits[:, -1, :].float()
-        probs = torch.softmax(_filter_logits(logits, sampling), dim=-1)
-        nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+        nxt = sample_next(logits, sampling, generator)
         nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
         lp = torch.log_softmax(logits, dim=-1).gather(1, nxt[:, None]).squeeze(1)
         total_lp += torch.where(done, 0.0, lp)
@@ -229,6 +251,17 @@ def generate(model: GPT2LMHeadModel, n_sequences: int, sampling: Sampling, *, eo
         if bool(done.all()):
             break
     return seq[:, 1:], total_lp / length.clamp(min=1)
+
+
+def next_batch(missing: int, per_document: float, batch_size: int) -> int:
+    """Documents to sample next for ``missing`` more tokens at ``per_document`` kept tokens
+    per sampled document: a quarter more than the estimate, at least 32 (a batch that ends
+    every document at once means a broken generator, not bad luck) and at most
+    ``batch_size``. A batch costs its longest document's steps, so a last batch sized to
+    what is missing, rather than a full one, saves most of its time."""
+    if per_document <= 0:
+        return batch_size
+    return int(min(batch_size, max(32, math.ceil(1.25 * missing / per_document))))
 
 
 def synthetic_corpus(model: GPT2LMHeadModel, n_tokens: int, sampling: Sampling, *, eos: int,
@@ -243,6 +276,8 @@ def synthetic_corpus(model: GPT2LMHeadModel, n_tokens: int, sampling: Sampling, 
     ``corpus-<hash>.npy``, the hash covering the generator's weights and every argument
     that changes the output, and reused when present. Returns the stream and a summary
     (documents generated and kept, seconds, generated tokens/s, whether it was cached).
+    Documents are sampled ``batch_size`` at a time, the last batches sized by
+    :func:`next_batch`.
     """
     check_number("n_tokens", n_tokens, low=1, integer=True)
     check_number("keep_fraction", keep_fraction, low=0.0, high=1.0, low_open=True)
@@ -255,13 +290,15 @@ def synthetic_corpus(model: GPT2LMHeadModel, n_tokens: int, sampling: Sampling, 
     gen = torch.Generator(device=model.device).manual_seed(seed)
     docs: list[np.ndarray] = []
     scores: list[float] = []
-    kept_tokens, generated, start = 0, 0, time.perf_counter()
+    kept_tokens, generated, rows, start = 0, 0, 0, time.perf_counter()
+    size = batch_size
     bar = tqdm(total=n_tokens, desc="sampling synthetic corpus", disable=not progress, leave=False)
     while kept_tokens < n_tokens:
-        tokens, logprob = generate(model, batch_size, sampling, eos=eos, generator=gen)
+        tokens, logprob = generate(model, size, sampling, eos=eos, generator=gen)
         if bool((tokens[:, 0] == eos).all()):
-            raise ValueError(f"the generator ended all {batch_size} documents of a batch at once; "
+            raise ValueError(f"the generator ended all {size} documents of a batch at once; "
                              "train it longer before sampling a corpus")
+        rows += size
         for row, score in zip(tokens.cpu().numpy(), logprob.cpu().tolist(), strict=True):
             ends = np.flatnonzero(row == eos)
             doc = row[: ends[0]] if len(ends) else row
@@ -274,6 +311,7 @@ def synthetic_corpus(model: GPT2LMHeadModel, n_tokens: int, sampling: Sampling, 
         lengths = np.sort(np.array([len(d) for d in docs]))
         kept_tokens = int(np.sum(lengths[: int(len(docs) * keep_fraction)]))
         bar.update(min(kept_tokens, n_tokens) - bar.n)
+        size = next_batch(n_tokens - kept_tokens, kept_tokens / rows, batch_size)
     bar.close()
     seconds = time.perf_counter() - start
     order = np.argsort(scores, kind="stable")[::-1][: max(1, int(len(docs) * keep_fraction))]
