@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 import numpy as np
 
-from ..fitting import CollapseFit, Curves, as_curves, fit_curves, read_csv
+from ..fitting import CollapseFit, Curves, as_curves, fit_by, fit_curves, read_csv
 from ..fitting.data import MIN_SEEDS
 from ..sweep import Store
 from .common import number, path, whole
@@ -30,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--loss-col", default="loss", help="column of losses (default: loss)")
     parser.add_argument("--seed-col", default=None,
                         help="column naming each point's seed: the bootstrap resamples seeds")
+    parser.add_argument("--by", default=None, metavar="COL",
+                        help="fit one law per value of this column (or, with --store, of this "
+                             "setting field), e.g. a model size m; the JSON then holds one "
+                             "object per value under 'fits'")
     parser.add_argument("--at", type=number(), nargs="+", default=[], metavar="N",
                         help="training-set sizes to predict the loss at, for every p2")
     parser.add_argument("--target-n", type=number(), default=None, metavar="N",
@@ -83,18 +88,29 @@ def run(args: argparse.Namespace) -> int:
     if any(n <= 0 for n in args.at):
         raise ValueError("at: every N must be > 0")
     curves = _curves(args)
-    fit = fit_curves(curves.n, curves.p2, curves.loss, seed_ids=curves.seed_ids,
-                     bootstrap=args.bootstrap, seed=args.seed)
-    out = fit.to_json(at=args.at, target_n=args.target_n, tolerance=args.tolerance,
-                      costly_p2=args.costly_p2, mix=None if mix[0] is None else mix)
+    options = dict(seed_ids=curves.seed_ids, bootstrap=args.bootstrap, seed=args.seed)
+    fits: dict[Any, CollapseFit] = {None: fit_curves(curves.n, curves.p2, curves.loss, **options)} \
+        if curves.by is None else fit_by(curves.by, curves.n, curves.p2, curves.loss, **options)
+    answers = {label: fit.to_json(at=args.at, target_n=args.target_n, tolerance=args.tolerance,
+                                  costly_p2=args.costly_p2, mix=None if mix[0] is None else mix)
+               for label, fit in fits.items()}
+    out = answers[None] if curves.by is None else {
+        "law": next(iter(answers.values()))["law"], "by": args.by,
+        "fits": [{"value": label, **answer} for label, answer in answers.items()]}
     if args.plot is not None:
         from ..fitting.plot import plot_fit
 
-        out["plot"] = str(plot_fit(fit, args.plot, at=args.at))
+        drawn = fits[None] if curves.by is None else fits
+        out["plot"] = str(plot_fit(drawn, args.plot, at=args.at, by=args.by or "m"))
     if args.json:
         print(json.dumps(out, allow_nan=False))
-    else:
-        _print(fit, out)
+        return 0
+    for label, fit in fits.items():
+        if label is not None:
+            print(f"== {args.by} = {label}")
+        _print(fit, answers[label])
+    if "plot" in out and curves.by is not None:
+        print(f"plot: {out['plot']}")
     return 0
 
 
@@ -105,16 +121,17 @@ def _curves(args: argparse.Namespace) -> Curves:
         if args.study is not None or args.where:
             raise ValueError("study and where apply with --store only")
         return read_csv(args.curves, n_col=args.n_col, p2_col=args.p2_col,
-                        loss_col=args.loss_col, seed_col=args.seed_col)
+                        loss_col=args.loss_col, seed_col=args.seed_col, by_col=args.by)
     if args.curves is not None:
         raise ValueError("curves: give a CSV file or --store, not both")
     if args.study is None:
         raise ValueError("study: name the stored study to fit (with --store)")
-    return _stored_curves(args.store, args.study, where_filters(args.where))
+    return _stored_curves(args.store, args.study, where_filters(args.where), args.by)
 
 
-def _stored_curves(store_path, study: str, where: dict[str, str]) -> Curves:
-    """Every seed's test_error of the study's settings (after ``where``), seed index as id."""
+def _stored_curves(store_path, study: str, where: dict[str, str], by: str | None) -> Curves:
+    """Every seed's test_error of the study's settings (after ``where``), seed index as id,
+    grouped by the setting field ``by`` when given."""
     with Store(store_path, read_only=True) as store:
         points = selected_points(store, study, where)
     if not points:
@@ -122,20 +139,25 @@ def _stored_curves(store_path, study: str, where: dict[str, str]) -> Curves:
     if any("n" not in p.config or "p2" not in p.config for p in points):
         raise ValueError(f"study: {study!r} has settings without n and p2; it is not a set of "
                          "loss curves")
-    varying = sorted(k for k in points[0].config if k not in ("n", "p2")
+    if by is not None and any(by not in p.config for p in points):
+        raise ValueError(f"by: settings of {study!r} have no field {by!r}")
+    varying = sorted(k for k in points[0].config if k not in ("n", "p2", by)
                      and len({json.dumps(p.config.get(k)) for p in points}) > 1)
     if varying:
         raise ValueError(f"study: settings of {study!r} also vary in {', '.join(varying)}; "
-                         f"pick one curve family with --where {varying[0]}=VALUE")
-    n, p2, loss, seeds = [], [], [], []
+                         f"pick one curve family with --where {varying[0]}=VALUE, or fit one "
+                         f"law per value with --by {varying[0]}")
+    n, p2, loss, seeds, groups = [], [], [], [], []
     for p in points:
         ok = np.isfinite(p.values)
         n += [p.config["n"]] * int(ok.sum())
         p2 += [p.config["p2"]] * int(ok.sum())
+        groups += [p.config.get(by)] * int(ok.sum())
         loss += list(p.values[ok])
         seeds += list(np.flatnonzero(ok))
     # Seeds are the bootstrap unit when there are enough of them; else the points are.
-    return as_curves(n, p2, loss, seeds if len(set(seeds)) >= MIN_SEEDS else None)
+    return as_curves(n, p2, loss, seeds if len(set(seeds)) >= MIN_SEEDS else None,
+                     None if by is None else groups)
 
 
 def _print(fit: CollapseFit, out: dict) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .advice import CollapseFit
@@ -42,6 +44,32 @@ def fit_curves(n: object, p2: object, loss: object, *, seed_ids: object = None,
     params = dict(zip(PARAMS, (float(v) for v in scale.to_params(theta)[0]), strict=True))
     return CollapseFit(params, scale.to_params(replicates) if len(replicates) else replicates,
                        fitted, level)
+
+
+def fit_by(by: object, n: object, p2: object, loss: object, *, seed_ids: object = None,
+           bootstrap: int = 200, seed: int = 0, level: float = 0.95) -> dict[Any, CollapseFit]:
+    """:func:`fit_curves` once per label of ``by`` (a model size m per point, say): one
+    law per group, in ascending label order. The theory gives no law shared across model
+    sizes that this fitter could pin down from a few curves (SMC eqs. (3.5)-(3.9): below the
+    data dimension the floor grows with m, above it m drops out), so each size gets its own
+    floor and rate; compare the groups' floors to see which way the size moves them.
+
+    >>> import numpy as np
+    >>> n = np.tile([1e3, 2e3, 4e3, 8e3], 4); p2 = np.tile(np.repeat([0.0, 0.2], 4), 2)
+    >>> m = np.repeat([64, 256], 8); c2 = np.where(m == 64, 0.5, 1.0)
+    >>> fits = fit_by(m, n, p2, 100 / n + c2 * p2**2 + 100 * p2 * (1 - p2) / n, bootstrap=0)
+    >>> {size: round(fit.floor(0.2), 4) for size, fit in fits.items()}
+    {64: 0.02, 256: 0.04}
+    """
+    groups = as_curves(n, p2, loss, seed_ids, by).split()
+    out = {}
+    for label, curves in groups.items():
+        try:
+            out[label] = fit_curves(curves.n, curves.p2, curves.loss, seed_ids=curves.seed_ids,
+                                    bootstrap=bootstrap, seed=seed, level=level)
+        except ValueError as err:  # ConvergenceError included: say which group failed
+            raise type(err)(f"{label}: {err}") from None
+    return out
 
 
 def fit_frame(df: object, n_col: str = "n", p2_col: str = "p2", loss_col: str = "loss", *,
