@@ -70,14 +70,10 @@ def test_cli_by_column_json_and_plot(tmp_path, capsys):
     assert "no column 'size'" in capsys.readouterr().err
 
 
-def test_a_stored_study_over_model_sizes(tmp_path, capsys):
-    sweep = tmp_path / "sizes.toml"
-    sweep.write_text('name = "sizes"\nseeds = 5\ntask = "simulate"\n[base]\nd = 40\nc2 = 1.0\n'
-                     'model = "random-projections"\n[grid]\nm = [10, 30]\n'
-                     'n = {start = 200, stop = 3200, num = 5, log = true}\np2 = [0.0, 0.2]\n')
-    store = str(tmp_path / "store.duckdb")
-    assert main(["sweep", str(sweep), "--store", store, "--workers", "1", "--no-progress"]) == 0
-    capsys.readouterr()
+def test_a_stored_study_over_model_sizes(stored_study, capsys):
+    store = stored_study("sizes", '[base]\nd = 40\nc2 = 1.0\nmodel = "random-projections"\n'
+                         '[grid]\nm = [10, 30]\nn = {start = 200, stop = 3200, num = 5, log = true}\n'
+                         'p2 = [0.0, 0.2]\n')
     assert main(["fit", "--store", store, "--study", "sizes", "--bootstrap", "20"]) == 2
     assert "--by m" in capsys.readouterr().err
     assert main(["fit", "--store", store, "--study", "sizes", "--by", "m", "--bootstrap", "20",

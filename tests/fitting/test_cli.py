@@ -83,14 +83,9 @@ def test_missing_file_and_missing_source(tmp_path, capsys):
     assert "is not a file" in err[0] and "give a CSV file" in err[1]
 
 
-def test_a_stored_study_is_fitted_with_seeds_as_the_unit(tmp_path, capsys):
-    sweep = tmp_path / "curves.toml"
-    sweep.write_text('name = "curves"\nseeds = 5\ntask = "simulate"\n[base]\nd = 50\nc2 = 1.0\n'
-                     '[grid]\nn = {start = 250, stop = 4000, num = 5, log = true}\n'
-                     'p2 = [0.0, 0.05, 0.2]\n')
-    store = str(tmp_path / "store.duckdb")
-    assert main(["sweep", str(sweep), "--store", store, "--workers", "1", "--no-progress"]) == 0
-    capsys.readouterr()
+def test_a_stored_study_is_fitted_with_seeds_as_the_unit(stored_study, capsys):
+    store = stored_study("curves", '[base]\nd = 50\nc2 = 1.0\n[grid]\n'
+                         'n = {start = 250, stop = 4000, num = 5, log = true}\np2 = [0.0, 0.05, 0.2]\n')
     assert main(["fit", "--store", store, "--study", "curves", "--at", "64000",
                  "--bootstrap", "20", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
