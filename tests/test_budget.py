@@ -93,3 +93,18 @@ def test_the_api_and_every_sweep_check_the_family_budget_before_any_work(monkeyp
         Sweep.grid("too-big", Setting(d=10, n=100), d=[10, 30_000], n=[10**6], seeds=2)
     Sweep.grid("theory-only", huge, task="theory", n=[10**6])  # no draw, so no budget
     assert simulate(Setting(d=10, n=100), seeds=2).test_error > 0
+
+
+def test_a_configuration_array_is_held_to_an_eighth_of_the_memory_limit(monkeypatch):
+    """A configuration's largest array answers to the one memory limit, with headroom for the
+    several arrays of that size a run holds: a 12000x12000 Gram matrix (1.07 GiB) is refused
+    under --max-memory 8G and accepted under 9G."""
+    from modelcollapse.cli.common import family_config
+    from modelcollapse.family import get
+
+    monkeypatch.setenv(budget.MEMORY_ENV, "8G")
+    with pytest.raises(ValueError, match=r"^d: a 12000x12000 Gram matrix would need 1.07 GiB, "
+                                         r"more than 1 GiB \(an eighth of the 8 GiB memory limit"):
+        family_config(get("workflow"), ["d=12000", "T=100"])
+    monkeypatch.setenv(budget.MEMORY_ENV, "9G")
+    assert family_config(get("workflow"), ["d=12000", "T=100"]).d == 12000

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from .budget import check_memory
+from .budget import check_memory, gib, memory_limit
 from .configbase import ConfigBase
 
 Model = Literal["linear", "random-projections"]
@@ -52,9 +52,9 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     return x
 
 
-# The largest array one configuration may ask for (float64 entries): 1 GiB, an eighth of
-# what a 2-core, 24 GiB machine can hold several workers of.
-MAX_ARRAY_ELEMENTS = 2**27
+# The largest array one configuration may ask for is this share of the run's memory limit
+# (--max-memory, else half the machine): a run holds several arrays of its largest size.
+ARRAY_SHARE = 1 / 8
 # A noise standard deviation (or a ridge) beyond this would overflow σ² (λ²) times the
 # theory's factors (a silent inf or NaN that reads as a divergence): refused by name instead.
 # At λ = 1e100 the estimator is already 0 to double precision (test error ||w1*||²_Σ).
@@ -102,10 +102,14 @@ def check_pi(workflow: str, pi: Any, items: str) -> float | None:
 
 def check_size(name: str, elements: float, what: str) -> None:
     """Refuse a configuration whose largest array (``elements`` float64 entries, described by
-    ``what``) would not fit the budget, naming the parameter, before anything is allocated."""
-    if elements > MAX_ARRAY_ELEMENTS:
-        raise ValueError(f"{name}: {what} would need {8 * elements / 2**30:.3g} GiB, more than "
-                         f"the {8 * MAX_ARRAY_ELEMENTS / 2**30:g} GiB one run may use")
+    ``what``) would exceed :data:`ARRAY_SHARE` of the memory limit
+    (:func:`~modelcollapse.budget.memory_limit`), naming the parameter, before anything is
+    allocated."""
+    limit = memory_limit()
+    if not 8.0 * elements <= ARRAY_SHARE * limit:
+        raise ValueError(f"{name}: {what} would need {gib(8.0 * elements)}, more than "
+                         f"{gib(ARRAY_SHARE * limit)} (an eighth of the {gib(limit)} memory "
+                         "limit, --max-memory: a run holds several arrays this large)")
 
 
 def _positive(message: str, text: str) -> float:

@@ -76,8 +76,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an unexpected failure")
     parser.add_argument("--max-memory", metavar="SIZE",
-                        help="refuse work whose arrays would exceed SIZE (e.g. 8G; default: half "
-                             "of this machine's memory)")
+                        help="refuse work whose arrays would exceed SIZE, or whose largest array "
+                             "would exceed an eighth of it (e.g. 8G; default: half of this "
+                             "machine's memory)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     chosen = argv[0] if argv else None
     for name, text in COMMANDS.items():
