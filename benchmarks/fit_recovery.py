@@ -9,7 +9,8 @@ Run from the repository root: ``python benchmarks/fit_recovery.py [--replicates 
    at 16N against ``modelcollapse.predict``: relative errors of the collapse-aware law and
    of a per-curve E + A·n^(−α) fitted with the same optimiser;
 2. max_safe_p2 at 16N against the truth, for tolerances 0.1 and 0.5;
-3. coverage of the 95 % bootstrap intervals at 16N over R noisy replicates per case;
+3. coverage of the 95 % bootstrap intervals at 16N over R noisy replicates per case, and
+   their median relative width (high − low)/point;
 4. with stored studies: fit on the smaller n, predict the largest, per network.
 """
 
@@ -89,19 +90,24 @@ def coverage(rng: np.random.Generator, replicates: int, bootstrap: int) -> None:
     print(f"3. coverage of 95 % intervals at 16N: {replicates} replicates x {bootstrap} "
           "bootstrap, 2 % noise")
     for case in COVERAGE_CASES:
-        truth = case.truth(target, shares)
-        hits, safe_hits = [], []
+        truth, safe_truth = case.truth(target, shares), case.max_safe_p2(target, 0.5)
+        hits, safe_hits, widths, safe_widths = [], [], [], []
         for _ in range(replicates):
             n, p2, loss = case.curves(rng)
             fit = fit_curves(n, p2, loss, bootstrap=bootstrap, seed=int(rng.integers(2**31)))
-            _, low, high = fit.predict(target, shares)
+            point, low, high = fit.predict(target, shares)
             hits.append((low <= truth) & (truth <= high))
+            widths.append((high - low) / point)
             lo, hi = fit.max_safe_p2_interval(target, 0.5)
-            safe_hits.append(lo <= case.max_safe_p2(target, 0.5) <= hi)
+            safe_hits.append(lo <= safe_truth <= hi)
+            safe_widths.append((hi - lo) / fit.max_safe_p2(target, 0.5))
         rate = np.mean(hits, axis=0)
-        print(f"   {case.spectrum:>10} ridge {case.ridge:<6g} c2 {case.c2:<4g} sigma "
-              f"{case.sigma:<4g}: per p2 " + " ".join(f"{r:.2f}" for r in rate)
+        label = f"{case.spectrum:>10} ridge {case.ridge:<6g} c2 {case.c2:<4g} sigma {case.sigma:<4g}"
+        print(f"   {label}: per p2 " + " ".join(f"{r:.2f}" for r in rate)
               + f"; all p2 {np.mean(hits):.2f}; max_safe_p2 {np.mean(safe_hits):.2f}")
+        print(f"   {'':>{len(label)}}  width " + " ".join(f"{w:.2f}" for w in
+                                                         np.median(widths, axis=0))
+              + f"; max_safe_p2 width {np.median(safe_widths):.2f}")
 
 
 def stored_curves(store_path: Path, study: str, **where: str) -> list[tuple[str, Curves]]:

@@ -101,15 +101,18 @@ def _starts(curves: Curves, scale: Scale) -> list[np.ndarray]:
     return starts
 
 
-def _solve(start: np.ndarray, curves: Curves, scale: Scale, free: np.ndarray) -> OptimizeResult:
-    low = np.array([0.0, 1e-12, ALPHA_BOUNDS[0], 0.0, 0.0, 0.0])[free]
+def _solve(start: np.ndarray, curves: Curves, scale: Scale, free: np.ndarray,
+           signed_floor: bool = False) -> OptimizeResult:
+    low = np.array([-np.inf if signed_floor else 0.0, 1e-12, ALPHA_BOUNDS[0], 0.0, 0.0,
+                    0.0])[free]
     high = np.array([np.inf, np.inf, ALPHA_BOUNDS[1], np.inf, np.inf, THRESHOLD_MAX])[free]
     log_y = np.log(curves.loss / scale.loss_ref)
     theta = np.where(np.isin(np.arange(len(PARAMS)), free), start, 0.0)
 
     def residuals(x: np.ndarray) -> np.ndarray:
         theta[free] = x
-        return np.log(_model(theta, curves, scale)) - log_y
+        with np.errstate(invalid="ignore"):  # a law ≤ 0 on the data: NaN, a rejected step
+            return np.log(_model(theta, curves, scale)) - log_y
 
     def derivatives(x: np.ndarray) -> np.ndarray:
         theta[free] = x
@@ -125,19 +128,21 @@ def _solve(start: np.ndarray, curves: Curves, scale: Scale, free: np.ndarray) ->
 
 def fit_internal(curves: Curves, scale: Scale, *, check: bool = True,
                  starts: list[np.ndarray] | None = None,
-                 free: np.ndarray | None = None) -> np.ndarray:
+                 free: np.ndarray | None = None, signed_floor: bool = False) -> np.ndarray:
     """The best internal parameter vector (e, a, alpha, f, g, c) over many starts.
 
     ``check`` applies the convergence check; bootstrap refits, which start from the point
     estimate, skip it and return NaNs when their one solve stops on its budget. ``free``
     (indices into PARAMS) restricts the fitted parameters, the others staying 0; by default
-    all of them, or E, A, alpha, n_c without a curve with p2 > 0.
+    all of them, or E, A, alpha, n_c without a curve with p2 > 0. ``signed_floor`` drops
+    the bound E ≥ 0 (the law must still be positive on the data, where its log is taken;
+    a step that leaves it is rejected): bootstrap refits use it (``bootstrap.py``).
     """
     if free is None:
         free = SYNTHETIC_FREE if curves.has_synthetic else CLEAN_FREE
     if starts is None:
         starts = [s for s in _starts(curves, scale) if s[5] == 0 or 5 in free]
-    runs = [_solve(s, curves, scale, free) for s in starts]
+    runs = [_solve(s, curves, scale, free, signed_floor) for s in starts]
     best = min(runs, key=lambda r: r.cost)
     if not check:
         return best.theta if best.status > 0 else np.full(len(PARAMS), np.nan)
