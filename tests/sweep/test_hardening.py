@@ -138,6 +138,30 @@ def test_export_says_when_it_replaces_a_file(tmp_path, capsys):
         assert code == 0 and ("replacing" in err) is replacing
 
 
+def test_ctrl_c_inside_a_store_query_is_an_interrupt_too(tmp_path, capsys, monkeypatch):
+    """DuckDB turns a Ctrl-C that lands while it runs a query into RuntimeError("Query
+    interrupted"); that is the same one line and exit status 130, not a failure."""
+    probe = ("import duckdb, os, signal, threading\n"
+             "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+             "threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+             "try:\n"
+             "    duckdb.connect().execute('SELECT count(*) FROM range(10000000000000)').fetchall()\n"
+             "except BaseException as err:\n"
+             "    print(type(err).__name__, err, sep=':')\n")
+    # what DuckDB really raises when SIGINT lands in a query (in a child: not this process)
+    kind, message = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                   timeout=60).stdout.strip().split(":", 1)
+    assert kind == "RuntimeError"
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(SWEEP)
+    monkeypatch.setattr(Store, "add", lambda *a, **k: (_ for _ in ()).throw(RuntimeError(message)))
+    store = tmp_path / "r.duckdb"
+    code, err = _cli(capsys, "sweep", str(sweep), "--store", str(store), "--no-progress")
+    assert code == 130, err
+    assert err.strip() == (f"modelcollapse sweep: interrupted; what finished is in {store}, "
+                           "run the same command to resume")
+
+
 def test_ctrl_c_stops_a_sweep_in_one_line_and_keeps_what_finished(tmp_path):
     sweep = tmp_path / "s.toml"
     sweep.write_text('name = "long"\nseeds = 1000\n[base]\nd = 200\nn = 1000\n'

@@ -127,14 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ[budget.MEMORY_ENV] = str(budget.parse_size(memory))
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
-        store = getattr(args, "store", None)
-        kept = f"; what finished is in {store}, run the same command to resume" if store else ""
-        print(f"modelcollapse {args.command}: interrupted{kept}", file=sys.stderr)
-        return 130
+        return interrupted(args)
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as err:
+        if isinstance(err, RuntimeError) and str(err) == DUCKDB_INTERRUPTED:
+            return interrupted(args)
         if debug:
             raise
         code, text = failure(err)
@@ -145,6 +144,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ.pop(budget.MEMORY_ENV, None)
         else:
             os.environ[budget.MEMORY_ENV] = previous
+
+
+# What DuckDB raises (a RuntimeError) when Ctrl-C arrives while it runs a query.
+DUCKDB_INTERRUPTED = "Query interrupted"
+
+
+def interrupted(args: argparse.Namespace) -> int:
+    """Ctrl-C: one line, exit status 130; a command with a store says what it kept."""
+    store = getattr(args, "store", None)
+    kept = f"; what finished is in {store}, run the same command to resume" if store else ""
+    print(f"modelcollapse {args.command}: interrupted{kept}", file=sys.stderr)
+    return 130
 
 
 def failure(err: Exception) -> tuple[int, str]:
