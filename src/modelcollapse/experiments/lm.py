@@ -205,7 +205,8 @@ def smallest_kept(probs: torch.Tensor, s: Sampling) -> torch.Tensor:
     if probs.device.type == "cpu":
         # NumPy's vectorised sort is ~30x faster than torch.sort on a CPU, which also
         # computes the order; only the sorted values are needed
-        ranked = torch.from_numpy(np.ascontiguousarray(np.sort(probs.numpy(), axis=-1)[:, ::-1]))
+        ascending = np.sort(probs.detach().numpy(), axis=-1)
+        ranked = torch.from_numpy(np.ascontiguousarray(ascending[:, ::-1]))
     else:
         ranked = torch.sort(probs, dim=-1, descending=True).values
     if s.top_k:
