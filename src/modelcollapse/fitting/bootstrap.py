@@ -30,7 +30,16 @@ from __future__ import annotations
 import numpy as np
 
 from .data import Curves
-from .fit import CLEAN_FREE, SYNTHETIC_FREE, ConvergenceError, Scale, fit_internal, jacobian, log_residuals
+from .fit import (
+    CLEAN_FREE,
+    SYNTHETIC_FREE,
+    ConvergenceError,
+    Scale,
+    fit_internal,
+    fitted_loss,
+    jacobian,
+    log_residuals,
+)
 
 # A bootstrap in which more replicates than this fail to converge is not trusted.
 MAX_FAILED_SHARE = 0.1
@@ -61,7 +70,7 @@ def _residual_resampler(curves: Curves, scale: Scale, theta: np.ndarray,
     resid = resid / np.sqrt(np.clip(1 - leverage, 1e-3, None))
     resid = resid - resid.mean()
     size = resid.size
-    fitted = curves.loss * np.exp(-log_residuals(curves, scale, theta))
+    fitted = fitted_loss(curves, scale, theta)
 
     def draw() -> Curves:
         noise = np.exp(rng.choice(resid, size=size, replace=True))
@@ -77,7 +86,7 @@ def _seed_resampler(curves: Curves, scale: Scale, theta: np.ndarray,
     _, point = np.unique(np.column_stack([curves.n, curves.p2]), axis=0, return_inverse=True)
     point = point.ravel()
     mean = np.bincount(point, weights=curves.loss) / np.bincount(point)
-    fitted = curves.loss * np.exp(-log_residuals(curves, scale, theta))
+    fitted = fitted_loss(curves, scale, theta)
     centred = curves.loss * fitted / mean[point]
 
     def draw() -> Curves:

@@ -159,6 +159,12 @@ def fit_internal(curves: Curves, scale: Scale, *, check: bool = True,
     return best.theta
 
 
+def fitted_loss(curves: Curves, scale: Scale, theta: np.ndarray) -> np.ndarray:
+    """The law at the internal parameters ``theta``, at each point of ``curves``, in the
+    data's units."""
+    return scale.loss_ref * _model(theta, curves, scale)
+
+
 def log_residuals(curves: Curves, scale: Scale, theta: np.ndarray) -> np.ndarray:
     """log loss − log L at the internal parameters ``theta`` (the data's multiplicative noise)."""
     return np.log(curves.loss / scale.loss_ref) - np.log(_model(theta, curves, scale))
