@@ -100,8 +100,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         from ..fitting.plot import plot_fit
 
-        drawn = fits[None] if curves.by is None else fits
-        out["plot"] = str(plot_fit(drawn, args.plot, at=args.at, by=args.by or "m"))
+        out["plot"] = str(plot_fit(fits, args.plot, at=args.at, by=args.by or "m"))
     if args.json:
         print(json.dumps(out, allow_nan=False))
         return 0
