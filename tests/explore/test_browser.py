@@ -78,6 +78,23 @@ def test_slider_redraws_the_curve_with_the_library_number(page, shots):
     assert f"c2={c2:g}" in driver.current_url
 
 
+def test_a_typed_value_moves_its_slider_and_redraws(page):
+    """The number box beside a slider: a typed value is stored, redrawn and placed on the
+    slider (c² runs linearly over [0, 4] on 1000 steps)."""
+    driver, url = page
+    browser.open_view(driver, f"{url}?view=smc-n")
+    for typed, position in (("3", 750), ("0.5", 125)):
+        before = browser.renders(driver)
+        driver.execute_script(
+            "const t = document.getElementById('param-c2'); t.value = arguments[0];"
+            "t.dispatchEvent(new Event('change'));", typed)
+        browser.wait(lambda b=before: browser.renders(driver) > b, what="redraw after typing c2")
+        assert driver.execute_script("return document.getElementById('slider-c2').value") \
+            == str(position)
+        assert browser.readout(driver)["p2 = 0.1"] == \
+            predict(Setting(d=100, n=10_000, p2=0.1, c2=float(typed))).test_error
+
+
 def test_the_figure_exports_as_png_and_svg(page):
     driver, url = page
     browser.open_view(driver, f"{url}?view=smc-n&points=20")

@@ -142,12 +142,7 @@ function sliderControl(p) {
   slider.max = SLIDER_STEPS;
   slider.id = `slider-${p.name}`;
   slider.setAttribute("aria-label", p.label);
-  const text = document.createElement("input");
-  text.type = "text";
-  text.id = `param-${p.name}`;
-  text.name = p.name;
-  text.value = state.values[p.name];
-  text.title = p.help;
+  const text = textControl(p);  // its own change handler stores the value and redraws
   const place = () => { const v = Number(text.value); if (text.value !== "" && Number.isFinite(v)) slider.value = toPos(v); };
   place();
   slider.addEventListener("input", () => {
@@ -157,7 +152,7 @@ function sliderControl(p) {
     state.values[p.name] = text.value;
     refresh(started, false);
   });
-  text.addEventListener("change", () => { state.values[p.name] = text.value.trim(); place(); refresh(null, false); });
+  text.addEventListener("change", place);
   return [slider, text];
 }
 
