@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from modelcollapse.fitting import ConvergenceError, Curves, as_curves, fit_curves
+from modelcollapse.fitting import ConvergenceError, Curves, as_curves, collapse_law, fit_curves
 from modelcollapse.fitting.fit import POWER_LAW_FREE, Scale, fit_internal
 from modelcollapse.sweep import Store
 from tests.fitting.generated import CASES, HORIZON, N_GRID, SHARES, Case
@@ -138,23 +138,26 @@ def lm_curves(store_path: Path, study: str, size: str = "tiny") -> list[tuple[st
 def real(named: list[tuple[str, Curves]]) -> None:
     for name, curves in named:
         largest = curves.n.max()
-        train = curves.n < largest
+        train, held = curves.n < largest, curves.n == largest
+        shares = np.unique(curves.p2[held])
+        observed = np.array([curves.loss[held & (curves.p2 == s)].mean() for s in shares])
+        fitted = as_curves(curves.n[train], curves.p2[train], curves.loss[train])
+        base = per_curve_power_law(fitted.n, fitted.p2, fitted.loss, largest)
+        base_err = np.abs(base[np.isin(np.unique(fitted.p2), shares)] / observed - 1)
         try:
-            fit = fit_curves(curves.n[train], curves.p2[train], curves.loss[train],
-                             bootstrap=100)
+            fit = fit_curves(fitted.n, fitted.p2, fitted.loss, bootstrap=100)
         except ConvergenceError as err:  # the loud failure is the answer to report
-            print(f"   {name}: no fit: {err}")
+            scale = Scale(fitted)  # what the best start, unchecked, would have said
+            params = scale.to_params(fit_internal(fitted, scale, check=False))[0]
+            unchecked = np.abs(collapse_law(largest, shares, *params) / observed - 1)
+            print(f"   {name}: no fit: {err}; the best start, unchecked, would predict "
+                  f"n = {largest:g} within {unchecked.max():.3f} (per-curve E+An^-a worst "
+                  f"{base_err.max():.3f})")
             continue
-        held = ~train
-        loss, low, high = fit.predict(curves.n[held], curves.p2[held])
-        err = np.abs(loss / curves.loss[held] - 1)
-        inside = np.mean((low <= curves.loss[held]) & (curves.loss[held] <= high))
-        base = per_curve_power_law(curves.n[train], curves.p2[train], curves.loss[train],
-                                   largest)
-        order = np.argsort(curves.p2[held])
-        base_err = np.abs(base / curves.loss[held][order] - 1)
-        per_p2 = ", ".join(f"{p:g}: {e:.3f}" for p, e in zip(curves.p2[held][order], err[order],
-                                                              strict=True))
+        loss, low, high = fit.predict(largest, shares)
+        err = np.abs(loss / observed - 1)
+        inside = np.mean((low <= observed) & (observed <= high))
+        per_p2 = ", ".join(f"{p:g}: {e:.3f}" for p, e in zip(shares, err, strict=True))
         print(f"   {name}: fit n < {largest:g}, predict n = {largest:g}: relative error "
               f"per p2 {{{per_p2}}}; "
               f"worst {err.max():.3f} (per-curve E+An^-a worst {base_err.max():.3f}); "
